@@ -1,0 +1,44 @@
+package org.lstm4j.backend;
+
+import java.util.Set;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.PredictorOptions;
+
+/**
+ * The service interface a backend implements and registers in
+ * {@code META-INF/services/org.lstm4j.backend.BackendProvider}. An implementation has a public
+ * no-argument constructor that does no heavy work: loading natives belongs in
+ * {@link #availability()} (called once, lazily) or {@link #compile}.
+ */
+public interface BackendProvider {
+
+    /** A short, lower-case name users select it by: {@code java}, {@code onnx}, {@code tf}, {@code nd4j}. */
+    String name();
+
+    /** Higher wins when several are available and none is named; the reference engine has the lowest. */
+    int priority();
+
+    /** The Maven coordinates users add to get this backend, for messages. */
+    default String artifact() {
+        return "org.lstm4j:lstm-backend-" + name();
+    }
+
+    /** Whether the backend can run here; must not throw. */
+    Availability availability();
+
+    /** The features this backend implements. */
+    Set<Capability> capabilities();
+
+    /**
+     * Compiles a model into a predictor, translating weights into the engine's layout once.
+     *
+     * @throws UnsupportedModelException when the model needs a capability this backend lacks
+     */
+    Predictor compile(SequenceModel model, PredictorOptions options);
+
+    /** Compiles with default options. */
+    default Predictor compile(SequenceModel model) {
+        return compile(model, PredictorOptions.defaults());
+    }
+}

@@ -1,0 +1,328 @@
+package org.lstm4j.backend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.PredictorOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds backends on the class path and chooses one, as SLF4J chooses its provider.
+ *
+ * <ol>
+ *   <li>An explicit name ({@link #select(String)}, {@code --backend}) wins;</li>
+ *   <li>else the system property {@value #PROPERTY};</li>
+ *   <li>else the environment variable {@value #ENVIRONMENT_VARIABLE};</li>
+ *   <li>else the available backend with the highest {@link BackendProvider#priority() priority}.</li>
+ * </ol>
+ * A named backend that is unknown or unavailable is an error (never silently replaced); in the
+ * automatic choice, unavailable backends are skipped with a warning. Discovery uses
+ * {@link ServiceLoader} with this class's loader, and one provider that fails to load or
+ * instantiate is reported without hiding the others.
+ *
+ * <p>The static methods use the class path and the real environment, discovered once. Tests and
+ * embedders build their own {@link Selector} to inject providers and the environment.
+ */
+public final class Backends {
+
+    /** The system property that names the backend to use. */
+    public static final String PROPERTY = "lstm4j.backend";
+    /** The environment variable that names the backend to use, when the property is not set. */
+    public static final String ENVIRONMENT_VARIABLE = "LSTM4J_BACKEND";
+    /** Where the README explains the choice, for messages. */
+    public static final String HELP = "see 'Choosing a backend' in the lstm4j README";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static volatile Selector defaultSelector;
+
+    private Backends() {
+    }
+
+    /** The backend the rules above choose. */
+    public static BackendProvider select() {
+        return defaultSelector().select();
+    }
+
+    /** The named backend; {@code null} or blank means "choose by the rules". */
+    public static BackendProvider select(String name) {
+        return defaultSelector().select(name);
+    }
+
+    /** Selects a backend by the rules and compiles {@code model} with it. */
+    public static Predictor compile(SequenceModel model, PredictorOptions options) {
+        return select().compile(model, options);
+    }
+
+    /** Every backend found, with its availability and load failures. */
+    public static Report report() {
+        return defaultSelector().report(null);
+    }
+
+    /** The selector over the class path and the real environment, discovered on first use. */
+    public static Selector defaultSelector() {
+        Selector s = defaultSelector;
+        if (s == null) {
+            synchronized (Backends.class) {
+                s = defaultSelector;
+                if (s == null) {
+                    s = new Selector(discover(Backends.class.getClassLoader()), System::getProperty, System::getenv);
+                    defaultSelector = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /**
+     * Loads every registered provider, each in its own try: a class that is missing or whose
+     * constructor throws becomes a {@link Candidate} carrying the error.
+     */
+    public static List<Candidate> discover(ClassLoader loader) {
+        List<Candidate> found = new ArrayList<>();
+        Iterator<BackendProvider> it = ServiceLoader.load(BackendProvider.class, loader).iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                found.add(Candidate.of(it.next()));
+            } catch (ServiceConfigurationError | LinkageError e) {
+                found.add(Candidate.broken(e));
+            }
+        }
+        return found;
+    }
+
+    /** A provider found on the class path, or the error that kept one from loading. */
+    public static final class Candidate {
+        private final BackendProvider provider;
+        private final Throwable loadError;
+        private volatile Availability availability;
+
+        private Candidate(BackendProvider provider, Throwable loadError) {
+            this.provider = provider;
+            this.loadError = loadError;
+        }
+
+        public static Candidate of(BackendProvider provider) {
+            return new Candidate(Objects.requireNonNull(provider, "provider"), null);
+        }
+
+        public static Candidate broken(Throwable loadError) {
+            return new Candidate(null, loadError);
+        }
+
+        public Optional<BackendProvider> provider() {
+            return Optional.ofNullable(provider);
+        }
+
+        public Optional<Throwable> loadError() {
+            return Optional.ofNullable(loadError);
+        }
+
+        /** The provider's name, or a description of what failed to load. */
+        public String name() {
+            return provider != null ? provider.name() : "(failed to load: " + loadError.getMessage() + ")";
+        }
+
+        /** Asks the provider once; a provider whose check throws (a native library that will not link) is unavailable. */
+        public Availability availability() {
+            if (provider == null) {
+                return Availability.unavailable("failed to load: " + loadError, loadError);
+            }
+            Availability a = availability;
+            if (a == null) {
+                synchronized (this) {
+                    a = availability;
+                    if (a == null) {
+                        try {
+                            a = Objects.requireNonNull(provider.availability(), "availability() returned null");
+                        } catch (Throwable t) {
+                            if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+                                throw vme;
+                            }
+                            a = Availability.unavailable("availability check failed: " + t, t);
+                        }
+                        availability = a;
+                    }
+                }
+            }
+            return a;
+        }
+    }
+
+    /** What selection saw: every candidate, the one chosen (if any) and why. */
+    public record Report(List<Candidate> candidates, Optional<BackendProvider> chosen, String reason) {
+    }
+
+    /** Selection rules over given providers, properties and environment. */
+    public static final class Selector {
+        private final List<Candidate> candidates;
+        private final Function<String, String> properties;
+        private final Function<String, String> environment;
+        private volatile boolean announced;
+
+        public Selector(List<Candidate> candidates, Function<String, String> properties, Function<String, String> environment) {
+            this.candidates = List.copyOf(candidates);
+            this.properties = Objects.requireNonNull(properties, "properties");
+            this.environment = Objects.requireNonNull(environment, "environment");
+        }
+
+        /** A selector over providers given directly, with no property and no environment. */
+        public static Selector of(BackendProvider... providers) {
+            List<Candidate> c = new ArrayList<>();
+            for (BackendProvider p : providers) {
+                c.add(Candidate.of(p));
+            }
+            return new Selector(c, k -> null, k -> null);
+        }
+
+        public Selector withProperties(Function<String, String> properties) {
+            return new Selector(candidates, properties, environment);
+        }
+
+        public Selector withEnvironment(Function<String, String> environment) {
+            return new Selector(candidates, properties, environment);
+        }
+
+        public List<Candidate> candidates() {
+            return candidates;
+        }
+
+        public BackendProvider select() {
+            return select(null);
+        }
+
+        /**
+         * The named backend, or the one the rules choose when {@code name} is null or blank; logs
+         * once per selector which backends were skipped and, when several are usable, which won.
+         *
+         * @throws BackendSelectionException with a message saying what to add or set
+         */
+        public BackendProvider select(String name) {
+            Report r = report(name);
+            if (r.chosen().isEmpty()) {
+                throw failure(r, name);
+            }
+            announce(r);
+            return r.chosen().get();
+        }
+
+        /** Applies the rules without throwing; the report's reason says what happened. */
+        public Report report(String explicitName) {
+            String requested = null;
+            String source = null;
+            if (explicitName != null && !explicitName.isBlank()) {
+                requested = explicitName;
+                source = "requested by name";
+            } else if (nonBlank(properties.apply(PROPERTY))) {
+                requested = properties.apply(PROPERTY);
+                source = "system property " + PROPERTY + "=" + requested;
+            } else if (nonBlank(environment.apply(ENVIRONMENT_VARIABLE))) {
+                requested = environment.apply(ENVIRONMENT_VARIABLE);
+                source = "environment variable " + ENVIRONMENT_VARIABLE + "=" + requested;
+            }
+            if (requested != null) {
+                String wanted = requested.strip().toLowerCase(Locale.ROOT);
+                Optional<Candidate> match = loaded().filter(c -> c.provider.name().equalsIgnoreCase(wanted)).findFirst();
+                if (match.isEmpty()) {
+                    return new Report(candidates, Optional.empty(), "Backend '" + requested + "' (" + source + ") is not on the class path. "
+                            + "Known backends: " + knownNames() + ". Add org.lstm4j:lstm-backend-" + wanted + " to use it; " + HELP + ".");
+                }
+                Availability a = match.get().availability();
+                if (!a.available()) {
+                    return new Report(candidates, Optional.empty(), "Backend '" + match.get().provider.name() + "' (" + source
+                            + ") is on the class path but unavailable: " + a.reason());
+                }
+                return new Report(candidates, Optional.of(match.get().provider), source);
+            }
+
+            List<Candidate> loaded = loaded().collect(Collectors.toList());
+            if (loaded.isEmpty()) {
+                return new Report(candidates, Optional.empty(), noneFoundMessage());
+            }
+            List<Candidate> available = loaded.stream().filter(c -> c.availability().available())
+                    .sorted(Comparator.comparingInt((Candidate c) -> c.provider.priority()).reversed()
+                            .thenComparing(c -> c.provider.name()))
+                    .collect(Collectors.toList());
+            if (available.isEmpty()) {
+                return new Report(candidates, Optional.empty(), "No lstm4j backend is available: " + loaded.stream()
+                        .map(c -> c.provider.name() + " (" + c.availability().reason() + ")").collect(Collectors.joining("; "))
+                        + ". Add org.lstm4j:lstm-backend-java, which needs no native code; " + HELP + ".");
+            }
+            BackendProvider chosen = available.get(0).provider;
+            String reason;
+            if (available.size() == 1) {
+                reason = "the only available backend";
+            } else {
+                reason = "highest priority of " + available.stream().map(c -> c.provider.name() + " (" + c.provider.priority() + ")")
+                        .collect(Collectors.joining(", "));
+            }
+            return new Report(candidates, Optional.of(chosen), reason);
+        }
+
+        /** Logs, once, what automatic selection did: unavailable backends skipped, several found. */
+        private void announce(Report r) {
+            if (announced) {
+                return;
+            }
+            announced = true;
+            for (Candidate c : candidates) {
+                if (!c.availability().available()) {
+                    LOG.warn("lstm4j backend {} is unavailable and was skipped: {}", c.name(), c.availability().reason());
+                }
+            }
+            long usable = loaded().filter(c -> c.availability().available()).count();
+            if (usable > 1 && r.chosen().isPresent()) {
+                LOG.info("Class path contains several lstm4j backends: {}. Using '{}' ({}). Choose another with -D{}=NAME or {}=NAME.",
+                        knownNames(), r.chosen().get().name(), r.reason(), PROPERTY, ENVIRONMENT_VARIABLE);
+            }
+        }
+
+        private BackendSelectionException failure(Report r, String name) {
+            Throwable cause = null;
+            for (Candidate c : candidates) {
+                if (c.availability().failure().isPresent() && (name == null || c.name().equalsIgnoreCase(name))) {
+                    cause = c.availability().failure().get();
+                    break;
+                }
+            }
+            return new BackendSelectionException(r.reason(), cause);
+        }
+
+        private java.util.stream.Stream<Candidate> loaded() {
+            return candidates.stream().filter(c -> c.provider != null);
+        }
+
+        private String knownNames() {
+            List<String> names = loaded().map(c -> c.provider.name()).sorted().collect(Collectors.toList());
+            return names.isEmpty() ? "none" : String.join(", ", names);
+        }
+
+        private String noneFoundMessage() {
+            StringBuilder sb = new StringBuilder("No lstm4j backends were found on the class path. Add one of: "
+                    + "org.lstm4j:lstm-backend-java (pure Java, no native code), org.lstm4j:lstm-backend-onnx (ONNX Runtime), "
+                    + "org.lstm4j:lstm-backend-tf (TensorFlow), org.lstm4j:lstm-backend-nd4j (ND4J); " + HELP + ".");
+            for (Candidate c : candidates) {
+                c.loadError().ifPresent(e -> sb.append(" A provider failed to load: ").append(e));
+            }
+            return sb.toString();
+        }
+
+        private static boolean nonBlank(String s) {
+            return s != null && !s.isBlank();
+        }
+    }
+
+}

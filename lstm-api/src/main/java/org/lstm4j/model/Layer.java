@@ -1,0 +1,16 @@
+package org.lstm4j.model;
+
+/** One layer of a {@link SequenceModel}: an {@link LstmLayer} or a {@link DenseLayer}. */
+public sealed interface Layer permits LstmLayer, DenseLayer {
+
+    /** A name for messages (the node name from an imported graph, or one given by the builder). */
+    String name();
+
+    /** The feature count this layer reads. */
+    int inputSize();
+
+    /** The feature count this layer writes. */
+    int outputSize();
+
+    long parameterCount();
+}

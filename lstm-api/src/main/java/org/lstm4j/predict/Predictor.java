@@ -1,0 +1,50 @@
+package org.lstm4j.predict;
+
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.tensor.FloatTensor;
+
+/**
+ * Runs one compiled model on batches of sequences. A predictor owns its engine's native
+ * resources (sessions, graphs, buffers) and releases them in {@link #close()}; closing twice is
+ * harmless, and any other call after close throws {@link IllegalStateException}.
+ *
+ * <p>Whether one instance may be called from several threads at once is stated by
+ * {@link #isThreadSafe()}; the conformance kit checks the claim.
+ */
+public interface Predictor extends AutoCloseable {
+
+    /** The model this predictor runs. */
+    SequenceModel model();
+
+    /** The name of the backend that compiled it. */
+    String backendName();
+
+    /**
+     * Runs a batch.
+     *
+     * @throws IllegalArgumentException when the input's feature count, the lengths or the initial
+     *                                  state do not fit the model (the message names which and how)
+     * @throws IllegalStateException    after {@link #close()}
+     */
+    Prediction predict(SequenceBatch batch);
+
+    /** Runs {@code [batch, time, features]} from zero state with every sequence full length. */
+    default Prediction predict(FloatTensor input) {
+        return predict(SequenceBatch.of(input));
+    }
+
+    /**
+     * Opens a stream over {@code streams} independent sequences that carries state from call to
+     * call, starting from zeros. Needs a model whose LSTMs all read forward.
+     */
+    default StreamingPredictor stream(int streams) {
+        return new StatefulStream(this, streams);
+    }
+
+    /** Whether {@link #predict} may be called concurrently from several threads. */
+    boolean isThreadSafe();
+
+    /** Releases native resources; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,48 @@
+package org.lstm4j.predict;
+
+import org.lstm4j.tensor.FloatTensor;
+
+/**
+ * Feeds a model one step (or one chunk) at a time for several independent streams, carrying
+ * each stream's LSTM state from call to call: a sensor per stream, say, each reading predicted
+ * as it arrives. The state can be snapshotted and restored, to checkpoint a stream or branch it.
+ *
+ * <p>Not thread-safe: a stream has one state, advanced by one caller at a time.
+ */
+public interface StreamingPredictor extends AutoCloseable {
+
+    /** The number of streams. */
+    int streams();
+
+    /**
+     * Advances every stream by one step.
+     *
+     * @param step {@code [streams, features]}
+     * @return the model's output for that step, {@code [streams, out]}
+     */
+    FloatTensor step(FloatTensor step);
+
+    /**
+     * Advances every stream by {@code time} steps.
+     *
+     * @param chunk {@code [streams, time, features]}
+     * @return the model's output over the chunk: {@code [streams, time, out]} for sequence models,
+     *         else {@code [streams, out]} for the chunk's end
+     */
+    FloatTensor chunk(FloatTensor chunk);
+
+    /** The current state of every stream (immutable; cheap to keep). */
+    ModelState snapshot();
+
+    /** Replaces the current state; it must have been taken from a stream of the same model and size. */
+    void restore(ModelState state);
+
+    /** Sets every stream back to zero state. */
+    void reset();
+
+    /** Sets one stream back to zero state, leaving the others. */
+    void reset(int stream);
+
+    @Override
+    void close();
+}

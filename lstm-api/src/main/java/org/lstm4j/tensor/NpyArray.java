@@ -1,0 +1,78 @@
+package org.lstm4j.tensor;
+
+import java.util.Arrays;
+
+/**
+ * An array read from a NumPy {@code .npy} file: its dtype, shape and values. Floating-point
+ * files become float32 tensors; integer files (sequence lengths) become {@code long} values.
+ */
+public final class NpyArray {
+
+    /** The element types lstm4j reads. */
+    public enum DType {
+        FLOAT32("f4", 4), FLOAT64("f8", 8), INT32("i4", 4), INT64("i8", 8);
+
+        final String code;
+        final int bytes;
+
+        DType(String code, int bytes) {
+            this.code = code;
+            this.bytes = bytes;
+        }
+
+        public boolean isFloatingPoint() {
+            return this == FLOAT32 || this == FLOAT64;
+        }
+    }
+
+    private final DType dtype;
+    private final int[] shape;
+    private final float[] floats;
+    private final long[] longs;
+
+    NpyArray(DType dtype, int[] shape, float[] floats, long[] longs) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.floats = floats;
+        this.longs = longs;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /**
+     * The values as a float32 tensor. Float64 files are rounded to float32 (the library computes
+     * in float32); integer files are refused, since they are lengths, not values.
+     */
+    public FloatTensor toFloatTensor() {
+        if (floats == null) {
+            throw new IllegalStateException("this .npy holds " + dtype + " values; a float32 or float64 array was expected");
+        }
+        return FloatTensor.adopt(shape, floats.clone());
+    }
+
+    /** The values of an integer array (sequence lengths), checked to fit an {@code int}. */
+    public int[] toIntArray() {
+        if (longs == null) {
+            throw new IllegalStateException("this .npy holds " + dtype + " values; an int32 or int64 array was expected");
+        }
+        int[] out = new int[longs.length];
+        for (int i = 0; i < out.length; i++) {
+            if (longs[i] < Integer.MIN_VALUE || longs[i] > Integer.MAX_VALUE) {
+                throw new IllegalStateException("value " + longs[i] + " at index " + i + " does not fit in an int");
+            }
+            out[i] = (int) longs[i];
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "NpyArray[" + dtype + " " + Arrays.toString(shape) + "]";
+    }
+}
