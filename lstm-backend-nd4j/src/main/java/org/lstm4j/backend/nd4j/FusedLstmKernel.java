@@ -13,15 +13,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * One direction on libnd4j's fused {@code lstmLayer} op, called directly as a custom op.
  *
- * <p>Why not ND4J's Java wrapper {@code org.nd4j.linalg.api.ops.impl.layers.recurrent.LSTMLayer}:
- * in 1.0.0-M2.1 its INDArray constructor hands the op its inputs in the wrong order (sequence
- * lengths first, and c before h), which fails with "no operands provided"; and its integer
- * arguments give the output activation where libnd4j reads the cell activation (and the reverse),
- * with no alpha/beta for activations that take them. libnd4j's own contract
+ * <p>Why not ND4J's Java wrapper {@code org.nd4j.linalg.api.ops.impl.layers.recurrent.LSTMLayer}
+ * (1.0.0-M2.1): its INDArray constructor hands [maxTSLength, Wx, Wr, b, x, cLast, yLast] to the op
+ * as <em>output</em> arrays and gives it no input ("no operands provided"); and its integer
+ * arguments put the output activation where libnd4j reads the cell activation and the reverse,
+ * with no alpha/beta for the activations that take them. ({@code SameDiff}'s {@code lstmLayer}
+ * has a third defect, initial h and c exchanged; it is not used.) libnd4j's own contract
  * ({@code generic/nn/recurrent/lstmLayer.cpp}) is: inputs x, Wx, Wr, [b], [seqLen], [hI], [cI],
  * [Wp]; integer args dataFormat, directionMode, gateAct, cellAct, outAct; float args cellClip then
  * the alpha/beta each activation takes; boolean args hasBias, hasSeqLen, hasInitH, hasInitC,
- * hasPH, retFullSeq, retLastH, retLastC. The tests named after each defect pin this down.
+ * hasPH, retFullSeq, retLastH, retLastC. {@code Nd4jDefectsTest} has a test per defect.
  *
  * <p>Used only where the op's equations are the neutral model's and it runs: hidden size above 1, no cell clip (libnd4j clips
  * the cell state, ONNX clips gate pre-activations), no coupled input-forget, and activations it
