@@ -25,6 +25,9 @@ final class Nd4jRuntime {
     /** System property: ND4J threads for the process, a number or {@code native}; default 1. */
     static final String THREADS_PROPERTY = "lstm4j.nd4j.threads";
 
+    /** System property: {@code true} keeps ND4J's periodic System.gc() (off by default). */
+    static final String PERIODIC_GC_PROPERTY = "lstm4j.nd4j.periodicGc";
+
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
     private static volatile Availability availability;
     private static int threads;
@@ -57,6 +60,12 @@ final class Nd4jRuntime {
             float probe = Nd4j.createFromArray(1f, 2f).sumNumber().floatValue();
             if (probe != 3f) {
                 return Availability.unavailable("ND4J loaded but computed 1 + 2 = " + probe, null);
+            }
+            if (!Boolean.getBoolean(PERIODIC_GC_PROPERTY)) {
+                // ND4J calls System.gc() every few seconds by default to free arrays the collector
+                // has not reached; our calls release their arrays with their workspace, and those
+                // full collections were the 30 ms p99 steps of a streaming loop.
+                Nd4j.getMemoryManager().togglePeriodicGc(false);
             }
             String requested = System.getProperty(THREADS_PROPERTY, "1").trim();
             if (!requested.equalsIgnoreCase("native")) {
