@@ -1,8 +1,10 @@
-package org.lstm4j.predict;
+package org.lstm4j.forecast;
 
 import java.util.Arrays;
 import java.util.Objects;
 import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.TensorBuilder;
 
