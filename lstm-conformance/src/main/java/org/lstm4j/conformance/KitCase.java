@@ -24,6 +24,11 @@ public record KitCase(String name, SequenceModel model, SequenceBatch batch, Tol
 
     /** What a backend must declare to run this case. */
     public Set<Capability> requires() {
+        return requirementsOf(model, batch);
+    }
+
+    /** What a backend must declare to run {@code model} on {@code batch}. */
+    public static Set<Capability> requirementsOf(SequenceModel model, SequenceBatch batch) {
         Set<Capability> need = EnumSet.noneOf(Capability.class);
         need.addAll(Capabilities.requiredBy(model));
         if (batch.hasLengths()) {
