@@ -2,6 +2,7 @@ package org.lstm4j.backend.tf;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.Layer;
@@ -117,8 +118,11 @@ final class ModelGraph {
             if (layer instanceof LstmLayer lstm) {
                 x = lstmLayer(lstm, lstmIndex++, x);
                 sequences = lstm.outputMode() == OutputMode.SEQUENCES;
+            } else if (layer instanceof DenseLayer dense) {
+                x = dense(dense, x, sequences);
             } else {
-                x = dense((DenseLayer) layer, x, sequences);
+                // Elementwise (softmax over the last axis, which is the feature axis in both layouts).
+                x = ActivationOps.apply(tf, ((ActivationLayer) layer).activation(), x);
             }
         }
         if (sequences) {

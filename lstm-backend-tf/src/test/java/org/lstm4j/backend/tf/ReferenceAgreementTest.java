@@ -167,6 +167,13 @@ class ReferenceAgreementTest {
                     r.lstm("l", 3, 4, Direction.FORWARD, MergeMode.CONCAT, OutputMode.SEQUENCES),
                     r.dense("d", 4, 3, a)), plain(2, 4)));
         }
+        c.add(new Case("activation layers between LSTMs and dense", r -> model(3,
+                r.lstm("l0", 3, 4, Direction.BIDIRECTIONAL, MergeMode.CONCAT, OutputMode.SEQUENCES),
+                org.lstm4j.model.ActivationLayer.of("relu", 8, Activation.relu()),
+                r.lstm("l1", 8, 5, Direction.FORWARD, MergeMode.CONCAT, OutputMode.FINAL_STATE),
+                org.lstm4j.model.ActivationLayer.of("elu", 5, Activation.elu(0.7f)),
+                r.dense("d", 5, 3, Activation.linear()),
+                org.lstm4j.model.ActivationLayer.of("softmax", 3, Activation.softmax())), ragged(3, 7)));
         return c.stream();
     }
 
