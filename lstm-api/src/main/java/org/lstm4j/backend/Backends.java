@@ -213,7 +213,7 @@ public final class Backends {
         public BackendProvider select(String name) {
             Report r = report(name);
             if (r.chosen().isEmpty()) {
-                throw failure(r, name);
+                throw failure(r, requestedName(name));
             }
             announce(r);
             return r.chosen().get();
@@ -290,6 +290,23 @@ public final class Backends {
             }
         }
 
+        /** The name asked for by argument, property or environment (in that order), or null for the automatic choice. */
+        private String requestedName(String explicitName) {
+            if (nonBlank(explicitName)) {
+                return explicitName.strip();
+            }
+            String p = properties.apply(PROPERTY);
+            if (nonBlank(p)) {
+                return p.strip();
+            }
+            String e = environment.apply(ENVIRONMENT_VARIABLE);
+            return nonBlank(e) ? e.strip() : null;
+        }
+
+        /**
+         * The exception for a failed selection, caused by the requested backend's own failure (a
+         * named backend by property or environment included), else by the first candidate's.
+         */
         private BackendSelectionException failure(Report r, String name) {
             Throwable cause = null;
             for (Candidate c : candidates) {
