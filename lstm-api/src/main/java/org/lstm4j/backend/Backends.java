@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link ServiceLoader} with this class's loader, and one provider that fails to load or
  * instantiate is reported without hiding the others.
  *
- * <p>The static methods use the class path and the real environment, discovered once. Tests and
+ * <p>Thread-safe: discovery happens once, selectors are immutable, and each provider's
+ * availability is asked once. The static methods use the class path and the real environment, discovered once. Tests and
  * embedders build their own {@link Selector} to inject providers and the environment.
  */
 public final class Backends {
