@@ -24,6 +24,11 @@ public record KitCase(String name, SequenceModel model, SequenceBatch batch, Tol
 
     /** What a backend must declare to run this case. */
     public Set<Capability> requires() {
+        return requirementsOf(model, batch);
+    }
+
+    /** What a backend must declare to run {@code model} on {@code batch}. */
+    public static Set<Capability> requirementsOf(SequenceModel model, SequenceBatch batch) {
         Set<Capability> need = EnumSet.noneOf(Capability.class);
         need.addAll(Capabilities.requiredBy(model));
         if (batch.hasLengths()) {
@@ -88,6 +93,10 @@ public record KitCase(String name, SequenceModel model, SequenceBatch batch, Tol
                 .add(RandomModels.lstm(rnd, 3, 6, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE).build())
                 .add(RandomModels.dense(rnd, 6, 4, Activation.relu()))
                 .add(RandomModels.dense(rnd, 4, 3, Activation.softmax())).build(), b -> b));
+        cases.add(make("standalone ReLU between the LSTM and a dense head (PyTorch nn.ReLU)", 16, 3, 5, 3, rnd -> SequenceModel.builder(3)
+                .add(RandomModels.lstm(rnd, 3, 6, Direction.FORWARD, false).build())
+                .add(org.lstm4j.model.ActivationLayer.of("relu", 6, Activation.relu()))
+                .add(RandomModels.dense(rnd, 6, 2, Activation.linear())).build(), b -> b));
         Activation[] gates = {Activation.hardSigmoid(), Activation.kerasHardSigmoid(), Activation.relu(), Activation.tanh()};
         for (Activation f : gates) {
             cases.add(simple("gate activation " + f, 20 + cases.size(), 3, 6, 3, 4,
