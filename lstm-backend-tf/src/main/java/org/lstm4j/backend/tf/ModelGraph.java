@@ -241,7 +241,7 @@ final class ModelGraph {
 
     /**
      * The composed form: a while loop over the first {@code max(lens)} steps; returns {h, c}, each
-     * {@code [T, B, H]} (zeros past the longest sequence). The input projection {@code x W^T + Wb + Rb}
+     * {@code [T, B, H]} (zeros past the longest sequence), gathered from one TensorList slot per step. The input projection {@code x W^T + Wb + Rb}
      * of all steps is one MatMul before the loop; each iteration adds {@code h R^T} and applies the
      * equations of {@link LstmWeights} (ONNX's, clip included).
      */
@@ -255,7 +255,11 @@ final class ModelGraph {
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, in}));
         Operand<TFloat32> projected = tf.nn.biasAdd(tf.linalg.matMul(flat, constant(wt, in, 4 * hidden)), constant(w.combinedBias(), 4 * hidden));
         Operand<TFloat32> xw = tf.reshape(projected, tf.stack(List.of(time, batch, tf.constant(4 * hidden))));
-        Operand<TFloat32> seqZeros = tf.fill(tf.stack(List.of(time, batch, tf.constant(hidden))), tf.constant(0f));
+        // Per-step outputs go into TensorLists (one slot per step, set in place): a [T, B, H] buffer
+        // updated with TensorScatterNdUpdate was copied whole every step, quadratic in T.
+        Operand<TInt32> stepShape = tf.stack(List.of(batch, tf.constant(hidden)));
+        Operand<?> hList = tf.tensorListReserve(stepShape, time, TFloat32.class);
+        Operand<?> cList = tf.tensorListReserve(stepShape, time, TFloat32.class);
 
         float[] rt = new float[hidden * 4 * hidden];
         transposeInto(w.recurrentKernel(), 4 * hidden, hidden, rt, 0);
@@ -263,7 +267,7 @@ final class ModelGraph {
 
         Output<?>[] loopInputs = {
             tf.constant(0).asOutput(), stepsToRun.asOutput(), hPrev.asOutput(), cPrev.asOutput(),
-            seqZeros.asOutput(), seqZeros.asOutput(), xw.asOutput()
+            hList.asOutput(), cList.asOutput(), xw.asOutput()
         };
         Output<?>[] results = graph.whileLoop(loopInputs,
                 (g, vars, out) -> {
@@ -297,17 +301,20 @@ final class ModelGraph {
                     }
                     Operand<TFloat32> o = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, oPre));
                     Operand<TFloat32> hNew = b.math.mul(o, ActivationOps.apply(b, layer.hiddenActivation(), cNew));
-                    Operand<TInt32> at = b.reshape(t, b.constant(new int[] {1, 1}));
                     out[0] = b.math.add(t, b.constant(1)).asOutput();
                     out[1] = vars[1];
                     out[2] = hNew.asOutput();
                     out[3] = cNew.asOutput();
-                    out[4] = b.tensorScatterNdUpdate(floatOf(vars[4]), at, b.expandDims(hNew, b.constant(0))).asOutput();
-                    out[5] = b.tensorScatterNdUpdate(floatOf(vars[5]), at, b.expandDims(cNew, b.constant(0))).asOutput();
+                    out[4] = b.tensorListSetItem(vars[4], t, hNew).asOutput();
+                    out[5] = b.tensorListSetItem(vars[5], t, cNew).asOutput();
                     out[6] = vars[6];
                 },
                 name);
-        return new Operand[] {floatOf(results[4]), floatOf(results[5])};
+        // Steps past the longest sequence were never set; stacking with the full runtime shape fills them with zeros.
+        return new Operand[] {
+            tf.tensorListStack(results[4], stepShape, TFloat32.class),
+            tf.tensorListStack(results[5], stepShape, TFloat32.class)
+        };
     }
 
     /** ONNX's clip: every gate pre-activation into [-clip, clip] (ONNX Runtime's reading of the spec). */
