@@ -57,7 +57,8 @@ import org.lstm4j.weights.LstmWeights;
  * understand on that path is an error naming the node. Package-private; one instance per import.
  */
 final class GraphMapper {
-    private static final long BIG = 1L << 40;
+    /** Slice bounds at or beyond this mean "to the end" (exporters write INT32_MAX or INT64_MAX). */
+    private static final long BIG = Integer.MAX_VALUE;
 
     private final ModelProto model;
     private final GraphProto graph;
@@ -123,6 +124,13 @@ final class GraphMapper {
             values.put(in.getName(), View.identity(inputSource(in)));
         }
         List<NodeProto> order = order();
+        for (NodeProto n : order) {
+            // A recurrence unrolled into a loop is reported as such, before any of the glue around it.
+            if (n.getOpType().equals("Loop") || n.getOpType().equals("Scan")) {
+                node = n;
+                throw fail(loopMessage());
+            }
+        }
         for (NodeProto n : order) {
             node = n;
             try {
@@ -484,8 +492,13 @@ final class GraphMapper {
                         + "operator only. From PyTorch, use nn.LSTM (not a hand-written LSTMCell loop) and export with "
                         + "torch.onnx.export. From Keras, tf2onnx fuses an LSTM into the ONNX LSTM op only when it uses the "
                         + "default activations (tanh, sigmoid), no masking and no unusual options");
+        Set<String> top = new HashSet<>();
+        for (NodeProto n : graph.getNodeList()) {
+            top.add(n.getOpType());
+        }
         List<String> hints = new ArrayList<>();
-        if (ops.contains("HardSigmoid")) {
+        if (ops.contains("HardSigmoid") || ops.contains("Clip") && !ops.contains("Sigmoid")) {
+            // Keras 3 writes hard_sigmoid as relu6(x + 3) / 6, which tf2onnx leaves as a Clip in the loop body.
             hints.add("recurrent_activation='hard_sigmoid'");
         }
         if (ops.contains("Relu")) {
@@ -494,8 +507,8 @@ final class GraphMapper {
         if (ops.contains("Elu") || ops.contains("Selu") || ops.contains("Softsign") || ops.contains("Softplus")) {
             hints.add("a non-default activation (" + String.join("/", ops.stream().filter(o -> Set.of("Elu", "Selu", "Softsign", "Softplus").contains(o)).toList()) + ")");
         }
-        if (ops.contains("Where") || ops.contains("Not") || ops.contains("NotEqual") || ops.contains("Equal")) {
-            hints.add("masking (a Masking layer or mask_zero=True)");
+        if (ops.contains("Not") || ops.contains("NotEqual") || top.contains("Not") || top.contains("NotEqual") || top.contains("Equal")) {
+            hints.add("masking (a Masking layer or Embedding(mask_zero=True)), which tf2onnx cannot fuse");
         }
         if (!hints.isEmpty()) {
             sb.append("; the loop body suggests ").append(String.join(" and ", hints));
@@ -1490,7 +1503,10 @@ final class GraphMapper {
     }
 
     /** Forward and backward halves of one LSTM output side by side: the two directions concatenated. */
-    private View directionConcat(View a, View b, int ax) {
+    private View directionConcat(View a0, View b0, int ax) {
+        View[] ab = finalStatePair(a0, b0);
+        View a = ab[0];
+        View b = ab[1];
         if (a.src != b.src || a.merge != null || b.merge != null || a.rank() != b.rank()) {
             return null;
         }
@@ -1522,6 +1538,57 @@ final class GraphMapper {
         List<List<Comp>> axes = new ArrayList<>(a.axes);
         axes.set(ax, List.of(Comp.full(a.src, dirAxis), a.axes.get(ax).get(0)));
         return a.with(axes, fa);
+    }
+
+    /**
+     * Keras Bidirectional(return_sequences=False) takes the forward output at the last step and the
+     * backward output at step 0: that is Y_h of both directions (no sequence lengths in Keras graphs).
+     * Returns the pair as views of Y_h when it is that idiom, else unchanged.
+     */
+    private View[] finalStatePair(View a, View b) {
+        View[] same = {a, b};
+        if (a.src != b.src || a.src.kind != Kind.LSTM_Y) {
+            return same;
+        }
+        LstmStage st = (LstmStage) a.src.stage;
+        int t = a.src.axisOf(Role.TIME);
+        int dir = a.src.axisOf(Role.DIR);
+        Comp ta = a.fixed.get(t);
+        Comp tb = b.fixed.get(t);
+        Comp da = a.fixed.get(dir);
+        Comp db = b.fixed.get(dir);
+        if (ta == null || tb == null || da == null || db == null || st.seqLensPort != null || st.directions() != 2) {
+            return same;
+        }
+        if (!(ta.isLast(a.src) && da.index() == 0 && tb.isFirst() && db.index() == 1)) {
+            return same;
+        }
+        View ya = toFinalState(a, st);
+        View yb = toFinalState(b, st);
+        return ya == null || yb == null ? same : new View[] {ya, yb};
+    }
+
+    private static View toFinalState(View y, LstmStage st) {
+        Source yh = st.yh;
+        List<List<Comp>> axes = new ArrayList<>();
+        for (List<Comp> a : y.axes) {
+            if (a.size() != 1 || !a.get(0).isFull(y.src)) {
+                return null;
+            }
+            Role r = y.src.roles[a.get(0).axis];
+            if (r != Role.BATCH && r != Role.FEAT) {
+                return null;
+            }
+            axes.add(List.of(Comp.full(yh, yh.axisOf(r))));
+        }
+        if (y.fixed.size() != 2) {
+            return null;
+        }
+        Comp d = y.fixed.get(y.src.axisOf(Role.DIR));
+        Map<Integer, Comp> fixed = new HashMap<>();
+        int dirAxis = yh.axisOf(Role.DIR);
+        fixed.put(dirAxis, new Comp(dirAxis, Sel.RANGE, d.lo, d.hi, false));
+        return new View(yh, axes, fixed, null, 1.0);
     }
 
     private static boolean sameComps(List<Comp> x, List<Comp> y) {
@@ -1723,7 +1790,10 @@ final class GraphMapper {
     }
 
     /** Keras Bidirectional merge_mode sum/mul: the two direction halves of one LSTM output added or multiplied. */
-    private View directionMerge(String op, View a, View b) {
+    private View directionMerge(String op, View a0, View b0) {
+        View[] ab = finalStatePair(a0, b0);
+        View a = ab[0];
+        View b = ab[1];
         if (!(op.equals("Add") || op.equals("Mul")) || a.src != b.src || a.merge != null || b.merge != null || a.rank() != b.rank()) {
             return null;
         }
@@ -2242,7 +2312,8 @@ final class GraphMapper {
             yv = yv.with(axes, yv.fixed);
         }
         out(0, yv);
-        out(1, View.identity(new Source(Kind.LSTM_YH, st, null, sd, sr)));
+        st.yh = new Source(Kind.LSTM_YH, st, null, sd, sr);
+        out(1, View.identity(st.yh));
         out(2, View.identity(new Source(Kind.LSTM_YC, st, null, sd.clone(), sr.clone())));
     }
 

@@ -81,6 +81,8 @@ final class Stages {
         boolean inputForget;
         List<LstmWeights> weights = new ArrayList<>();
         String seqLensPort;
+        /** The source of Y_h, for Keras's bidirectional final output built from Y's last forward and first backward step. */
+        Values.Source yh;
         final List<StateFeed> feeds = new ArrayList<>();
 
         LstmStage(String name) {
