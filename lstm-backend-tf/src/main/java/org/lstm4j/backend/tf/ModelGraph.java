@@ -154,9 +154,9 @@ final class ModelGraph {
             boolean useFused = !loopOnly && canFuse(layer);
             fused.add(useFused);
             String scope = "lstm" + index + (dirs == 2 ? (d == 0 ? "_fw" : "_bw") : "");
-            Operand<TFloat32>[] hc = useFused ? blockLstm(w, xd, hPrev, cPrev) : loopLstm(layer, w, xd, hPrev, cPrev, scope);
-            Operand<TFloat32> hSeq = hc[0];  // [T, B, H] in processing order
-            Operand<TFloat32> cSeq = hc[1];
+            States states = useFused ? blockLstm(w, xd, hPrev, cPrev) : loopLstm(layer, w, xd, hPrev, cPrev, scope);
+            Operand<TFloat32> hSeq = states.hidden();  // [T, B, H] in processing order
+            Operand<TFloat32> cSeq = states.cell();
             hn.add(tf.gatherNd(hSeq, lastStepIndex));
             cn.add(tf.gatherNd(cSeq, lastStepIndex));
             Operand<TFloat32> inInputOrder = mask(backwards ? reverseValidSteps(hSeq) : hSeq);
@@ -216,9 +216,12 @@ final class ModelGraph {
         }
     }
 
-    /** The fused op: returns {h, cs}, each {@code [T, B, H]}. */
-    @SuppressWarnings("unchecked")
-    private Operand<TFloat32>[] blockLstm(LstmWeights w, Operand<TFloat32> x, Operand<TFloat32> hPrev, Operand<TFloat32> cPrev) {
+    /** The hidden and cell states of every step, each {@code [T, B, H]} in processing order. */
+    private record States(Operand<TFloat32> hidden, Operand<TFloat32> cell) {
+    }
+
+    /** The fused op. */
+    private States blockLstm(LstmWeights w, Operand<TFloat32> x, Operand<TFloat32> hPrev, Operand<TFloat32> cPrev) {
         int in = w.inputSize();
         int hidden = w.hiddenSize();
         // w [I+H, 4H]: W^T over R^T. Canonical gate order i, f, c, o is BlockLSTMV2's, so only a transpose is needed.
@@ -236,17 +239,16 @@ final class ModelGraph {
                 BlockLSTM.usePeephole(w.hasPeepholes()),
                 // Off: BlockLSTM clips the cell state, ONNX clips gate pre-activations (such layers take the loop).
                 BlockLSTM.cellClip(0f));
-        return new Operand[] {op.h(), op.cs()};
+        return new States(op.h(), op.cs());
     }
 
     /**
-     * The composed form: a while loop over the first {@code max(lens)} steps; returns {h, c}, each
-     * {@code [T, B, H]} (zeros past the longest sequence), gathered from one TensorList slot per step. The input projection {@code x W^T + Wb + Rb}
+     * The composed form: a while loop over the first {@code max(lens)} steps; the states past the
+     * longest sequence are zeros. Each step's h and c go into one TensorList slot. The input projection {@code x W^T + Wb + Rb}
      * of all steps is one MatMul before the loop; each iteration adds {@code h R^T} and applies the
      * equations of {@link LstmWeights} (ONNX's, clip included).
      */
-    @SuppressWarnings("unchecked")
-    private Operand<TFloat32>[] loopLstm(LstmLayer layer, LstmWeights w, Operand<TFloat32> x,
+    private States loopLstm(LstmLayer layer, LstmWeights w, Operand<TFloat32> x,
                                          Operand<TFloat32> hPrev, Operand<TFloat32> cPrev, String name) {
         int in = w.inputSize();
         int hidden = w.hiddenSize();
@@ -311,10 +313,8 @@ final class ModelGraph {
                 },
                 name);
         // Steps past the longest sequence were never set; stacking with the full runtime shape fills them with zeros.
-        return new Operand[] {
-            tf.tensorListStack(results[4], stepShape, TFloat32.class),
-            tf.tensorListStack(results[5], stepShape, TFloat32.class)
-        };
+        return new States(tf.tensorListStack(results[4], stepShape, TFloat32.class),
+                tf.tensorListStack(results[5], stepShape, TFloat32.class));
     }
 
     /** ONNX's clip: every gate pre-activation into [-clip, clip] (ONNX Runtime's reading of the spec). */
