@@ -41,13 +41,9 @@ public final class OnnxRuntimeBackendProvider implements BackendProvider {
     @Override
     public Availability availability() {
         try {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            return new Availability(true, "ONNX Runtime " + env.getVersion(), null);
-        } catch (LinkageError | RuntimeException e) {
-            // UnsatisfiedLinkError (no native library for this platform, or a missing system library),
-            // NoClassDefFoundError / ExceptionInInitializerError (the runtime's static loader failed).
-            return Availability.unavailable("ONNX Runtime's native library could not be loaded on " + System.getProperty("os.name")
-                    + " " + System.getProperty("os.arch") + ": " + e, e);
+            return new Availability(true, "ONNX Runtime " + environment().getVersion(), null);
+        } catch (IllegalStateException e) {
+            return Availability.unavailable(e.getMessage(), e.getCause());
         }
     }
 
@@ -78,12 +74,39 @@ public final class OnnxRuntimeBackendProvider implements BackendProvider {
         return RawOnnxModel.open(environment(), onnx, options);
     }
 
+    /**
+     * ONNX Runtime 1.29.0's Java natives crash the JVM with SIGSEGV while starting when the process's
+     * command line (/proc/self/cmdline) is longer than about 3,980 bytes, as a long -cp makes it
+     * (measured here: 3,964 bytes ran, 3,985 crashed, whatever the working directory and environment).
+     * A crash would take the user's whole JVM down, so a longer command line makes the backend
+     * unavailable with instructions instead.
+     */
+    static final int LONGEST_SAFE_COMMAND_LINE = 3900;
+
     private static OrtEnvironment environment() {
+        long commandLine = commandLineLength();
+        if (commandLine > LONGEST_SAFE_COMMAND_LINE) {
+            throw new IllegalStateException("ONNX Runtime was not started: this JVM's command line is " + commandLine
+                    + " bytes, and ONNX Runtime 1.29.0's native start crashes the JVM (SIGSEGV) above about 3,980. Pass the class path "
+                    + "in an argument file (java @classpath.txt ...), the CLASSPATH variable or a manifest-only jar, as Maven Surefire does");
+        }
         try {
             return OrtEnvironment.getEnvironment();
-        } catch (LinkageError e) {
+        } catch (LinkageError | RuntimeException e) {
+            // UnsatisfiedLinkError (no native library for this platform, or a missing system library),
+            // NoClassDefFoundError / ExceptionInInitializerError (the runtime's static loader failed).
             throw new IllegalStateException("ONNX Runtime's native library could not be loaded on " + System.getProperty("os.name")
-                    + " " + System.getProperty("os.arch") + "; use another lstm4j backend (the java backend needs no native code)", e);
+                    + " " + System.getProperty("os.arch") + ": " + e + "; use another lstm4j backend (the java backend needs no native code)", e);
+        }
+    }
+
+    /** The length of /proc/self/cmdline, or 0 where there is none (not Linux). */
+    static long commandLineLength() {
+        try {
+            Path cmdline = Path.of("/proc/self/cmdline");
+            return java.nio.file.Files.isReadable(cmdline) ? java.nio.file.Files.readAllBytes(cmdline).length : 0;
+        } catch (java.io.IOException | SecurityException e) {
+            return 0;
         }
     }
 }
