@@ -28,6 +28,7 @@ import org.lstm4j.onnx.Stages.StateFeed;
 import org.lstm4j.onnx.Stages.Stream;
 import org.lstm4j.onnx.Values.Comp;
 import org.lstm4j.onnx.Values.Const;
+import org.lstm4j.onnx.Values.DimFill;
 import org.lstm4j.onnx.Values.Dim;
 import org.lstm4j.onnx.Values.Fill;
 import org.lstm4j.onnx.Values.Kind;
@@ -457,6 +458,8 @@ final class GraphMapper {
             case "Softplus": case "HardSigmoid": case "ThresholdedRelu":
                 activation(op); return;
             case "LSTM": lstm(); return;
+            case "ReverseSequence": reverseSequence(); return;
+            case "ReduceProd": reduceProd(); return;
             case "Loop": case "Scan": case "If":
                 throw fail(loopMessage());
             case "GRU": case "RNN":
@@ -642,6 +645,8 @@ final class GraphMapper {
             out(0, new Fill(c.t().values[0], dims));
         } else if (v instanceof Fill f) {
             out(0, new Fill(f.value(), broadcastDims(f.dims(), shape)));
+        } else if (v instanceof ShapeVec sv && sv.elems().length == 1) {
+            out(0, new DimFill(sv.elems()[0], broadcastDims(sv.scalar() ? new Dim[0] : new Dim[] {Dim.of(1)}, shape)));
         } else if (v instanceof View w) {
             // Expanding to its own shape (or to ones) is a no-op exporters sometimes leave in.
             Dim[] dims = w.dims();
@@ -1027,14 +1032,13 @@ final class GraphMapper {
     }
 
     private List<Comp> takeAxis(View w, List<Deque<Comp>> in, int[] pos, Dim want, Map<Integer, Comp> fixed, boolean leftToRight) {
-        // Drop leading size-1 components that the target does not ask for.
         while (true) {
             if (pos[0] < in.size() && in.get(pos[0]).isEmpty()) {
+                // An inserted size-1 axis: it becomes the wanted size-1 axis, or disappears.
+                pos[0]++;
                 if (want.isKnown(1)) {
-                    pos[0]++;
                     return List.of();
                 }
-                pos[0]++;
                 continue;
             }
             if (pos[0] >= in.size()) {
@@ -1043,72 +1047,56 @@ final class GraphMapper {
                 }
                 throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a shape with an extra axis of size " + want);
             }
-            Comp head = in.get(pos[0]).peekFirst();
+            Deque<Comp> cur = in.get(pos[0]);
+            Comp head = cur.peekFirst();
             Dim hs = head.size(w.src);
             if (want.isKnown(1)) {
                 if (hs.isKnown(1)) {
-                    in.get(pos[0]).pollFirst();
-                    if (in.get(pos[0]).isEmpty()) {
+                    cur.pollFirst();
+                    if (cur.isEmpty()) {
                         pos[0]++;
                     }
                     return List.of(head);
                 }
                 return List.of();
             }
-            if (hs.isKnown(1) && !want.isKnown(1)) {
+            if (hs.isKnown(1)) {
                 fixed.put(head.axis, head);
-                in.get(pos[0]).pollFirst();
-                if (in.get(pos[0]).isEmpty()) {
+                cur.pollFirst();
+                if (cur.isEmpty()) {
                     pos[0]++;
                 }
                 continue;
             }
             break;
         }
+        // Take source axes, across input axes if need be, until their sizes multiply to the wanted size.
         List<Comp> taken = new ArrayList<>();
-        // Whole axis with the same symbolic or known size.
-        Deque<Comp> cur = in.get(pos[0]);
-        List<Dim> curDims = new ArrayList<>();
-        for (Comp c : cur) {
-            curDims.add(c.size(w.src));
-        }
-        if (Values.product(curDims).equals(want) && (want.known() || cur.size() == 1)) {
-            taken.addAll(cur);
-            cur.clear();
-            pos[0]++;
-            return taken;
-        }
-        long need = want.known() ? want.value : -1;
-        if (need < 1) {
-            throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + ": cannot match the target size " + want
-                    + " to its axes");
-        }
-        long got = 1;
-        while (got < need) {
+        List<Dim> sizes = new ArrayList<>();
+        while (true) {
             if (pos[0] >= in.size()) {
-                break;
+                throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + ": no axes left for a size " + want);
             }
             Deque<Comp> d = in.get(pos[0]);
             if (d.isEmpty()) {
                 pos[0]++;
                 continue;
             }
-            Comp c = d.peekFirst();
-            Dim s = c.size(w.src);
-            if (!s.known()) {
-                break;
-            }
-            got *= s.value;
-            taken.add(d.pollFirst());
+            Comp c = d.pollFirst();
+            taken.add(c);
+            sizes.add(c.size(w.src));
             if (d.isEmpty()) {
                 pos[0]++;
             }
+            Dim p = Values.product(sizes);
+            if (p.equals(want)) {
+                return taken;
+            }
+            if (want.known() && (!p.known() || p.value > want.value) || !want.known() && !(want.sym instanceof Values.ProdKey)) {
+                throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a size " + want
+                        + " that splits or mixes its axes");
+            }
         }
-        if (got != need) {
-            throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a size " + want
-                    + " that splits or mixes its axes");
-        }
-        return taken;
     }
 
     // ------------------------------------------------------------------ slicing
@@ -1617,6 +1605,45 @@ final class GraphMapper {
         return true;
     }
 
+    /** Reversal of every sequence over its full length (tf2onnx's ReverseV2 for Keras go_backwards). */
+    private void reverseSequence() {
+        View w = requireView(0, "input");
+        Val lens = required(1, "sequence_lens");
+        int t = axis(attrInt("time_axis", 0), w.rank());
+        List<Comp> a = w.axes.get(t);
+        if (a.size() != 1 || !a.get(0).isFull(w.src)) {
+            throw fail("reverses an axis of " + w.src + " that is not a whole time axis");
+        }
+        Comp c = a.get(0);
+        Dim time = c.size(w.src);
+        boolean full = lens instanceof DimFill df && df.value().equals(time)
+                || lens instanceof Fill f && time.known() && f.value() == time.value
+                || lens instanceof Const k && time.known() && k.t().allEqual(time.value);
+        if (!full) {
+            throw fail("reverses sequences by lengths computed from " + describe(lens) + "; lstm4j maps only the reversal of whole "
+                    + "sequences (Keras go_backwards), not per-sequence lengths");
+        }
+        List<List<Comp>> axes = new ArrayList<>(w.axes);
+        axes.set(t, List.of(new Comp(c.axis, c.sel, c.lo, c.hi, !c.reversed)));
+        out(0, w.with(axes, w.fixed));
+    }
+
+    private void reduceProd() {
+        Val v = required(0, "input");
+        long[] ax = axesArg(1);
+        long keep = attrInt("keepdims", 1);
+        if (v instanceof ShapeVec || v instanceof Const c && c.t().rank() <= 1) {
+            Dim[] d = v instanceof ShapeVec sv ? sv.elems() : shapeArg(v, "its input");
+            if (ax != null && !(ax.length == 1 && (ax[0] == 0 || ax[0] == -1))) {
+                throw fail("reduces a shape vector over axes " + Arrays.toString(ax));
+            }
+            ShapeVec r = new ShapeVec(new Dim[] {Values.product(Arrays.asList(d))}, keep == 0);
+            out(0, r.allKnown() ? new Const(r.toTensor()) : r);
+            return;
+        }
+        throw fail("ReduceProd of " + describe(v) + " is only supported on shapes");
+    }
+
     private void neg() {
         Val v = required(0, "input");
         if (v instanceof Const c) {
@@ -1777,8 +1804,8 @@ final class GraphMapper {
                 r[i] = p.plus(-q.value);
             } else if ((op.equals("Mul") || op.equals("Div")) && q.isKnown(1)) {
                 r[i] = p;
-            } else if (op.equals("Mul") && p.isKnown(1)) {
-                r[i] = q;
+            } else if (op.equals("Mul")) {
+                r[i] = Values.product(List.of(p, q));
             } else {
                 r[i] = Dim.unknown();
             }
@@ -1898,7 +1925,25 @@ final class GraphMapper {
         dense(w, kernel, in, units, bias, "Gemm");
     }
 
-    private void dense(View w, float[] kernel, int in, int units, float[] bias, String op) {
+    private void dense(View merged, float[] kernel, int in, int units, float[] bias, String op) {
+        // tf2onnx's Tensordot flattens [batch, time] into one axis around the MatMul: map it on the unflattened axes.
+        List<List<Comp>> flat = new ArrayList<>();
+        List<Integer> groups = new ArrayList<>();
+        for (int k = 0; k < merged.rank() - 1; k++) {
+            List<Comp> a = merged.axes.get(k);
+            if (a.size() <= 1) {
+                flat.add(a);
+                groups.add(1);
+            } else {
+                for (Comp c : a) {
+                    flat.add(List.of(c));
+                }
+                groups.add(a.size());
+            }
+        }
+        flat.add(merged.axes.get(merged.rank() - 1));
+        groups.add(1);
+        View w = merged.with(flat, merged.fixed);
         Stream s = stream(w, "its input");
         if (s.stage() instanceof InputStage) {
             throw fail("applies a dense layer to the graph input; lstm4j models start with an LSTM layer");
@@ -1913,7 +1958,17 @@ final class GraphMapper {
             throw fail("its kernel reads " + in + " features but " + s.stage() + " gives " + s.width());
         }
         DenseStage d = new DenseStage(nodeName(node), op, s, in, units, kernel, bias, null, s.roles(), s.dims());
-        out(0, View.identity(d.source));
+        View id = View.identity(d.source);
+        List<List<Comp>> regrouped = new ArrayList<>();
+        int k = 0;
+        for (int g : groups) {
+            List<Comp> a = new ArrayList<>();
+            for (int j = 0; j < g; j++) {
+                a.addAll(id.axes.get(k++));
+            }
+            regrouped.add(a);
+        }
+        out(0, id.with(regrouped, id.fixed));
     }
 
     private void activation(String op) {
@@ -2072,10 +2127,11 @@ final class GraphMapper {
             if (t == null) {
                 throw fail(what + " has lost the time axis of " + st);
             }
-            if (t.isLast(src) && !t.reversed || t.isFirst() && t.reversed && t.sel == Sel.LAST) {
+            if (t.isLast(src)) {
                 mode = OutputMode.LAST_STEP;
-            } else if (t.sel == Sel.LAST && !t.reversed) {
-                mode = OutputMode.LAST_STEP;
+            } else if (t.isFirst() && st.direction == Direction.REVERSE) {
+                // Position 0 is the last step a reverse layer computes: its final state (Keras go_backwards without return_sequences).
+                mode = OutputMode.FINAL_STATE;
             } else {
                 throw fail(what + " takes time step " + describeSel(t, src) + " of the output of " + st
                         + "; lstm4j maps every step, the last step (y[:, -1]) or the final state (Y_h)");
@@ -2269,8 +2325,9 @@ final class GraphMapper {
             if (s.width() != i) {
                 throw fail("W reads " + i + " features but " + s.stage() + " gives " + s.width());
             }
-            st.prev = s;
             reversedInput = s.reversed();
+            // A reversal between two layers belongs to the reading layer (it becomes a reverse layer), not to the previous one.
+            st.prev = new Stream(s.stage(), s.roles(), s.dims(), s.mode(), s.merge(), false, null);
             timeDim = s.dims()[st.layout == 0 ? 0 : 1];
             batchDim = s.dims()[st.layout == 0 ? 1 : 0];
         }
@@ -2281,6 +2338,9 @@ final class GraphMapper {
                         + "(Keras go_backwards) is mapped");
             }
             st.direction = Direction.REVERSE;
+            if (in(4) != null) {
+                throw fail("reads a time-reversed input and has sequence_lens; a reversal of padded sequences does not map to a reverse layer");
+            }
         }
         // Sequence lengths.
         Val lens = in(4);
