@@ -988,7 +988,9 @@ final class GraphMapper {
         int[] pos = {0};
         int end = minus >= 0 ? minus : target.length;
         for (int j = 0; j < end; j++) {
-            left.add(takeAxis(w, in, pos, target[j], fixed, true));
+            // The last of a run of size-1 targets takes every size-1 axis left before the next real size (all sizes 1: [T,B,1,1] -> [T,B,1]).
+            boolean lastOne = j + 1 == end || !target[j + 1].isKnown(1);
+            left.add(takeAxis(w, in, pos, target[j], fixed, lastOne));
         }
         List<List<Comp>> right = new ArrayList<>();
         if (minus >= 0) {
@@ -1031,7 +1033,19 @@ final class GraphMapper {
         return w.with(left, fixed);
     }
 
-    private List<Comp> takeAxis(View w, List<Deque<Comp>> in, int[] pos, Dim want, Map<Integer, Comp> fixed, boolean leftToRight) {
+    /** Whether every source axis not yet taken has size 1. */
+    private static boolean onlyOnesLeft(View w, List<Deque<Comp>> in, int from) {
+        for (int k = from; k < in.size(); k++) {
+            for (Comp c : in.get(k)) {
+                if (!c.size(w.src).isKnown(1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private List<Comp> takeAxis(View w, List<Deque<Comp>> in, int[] pos, Dim want, Map<Integer, Comp> fixed, boolean takeAllOnes) {
         while (true) {
             if (pos[0] < in.size() && in.get(pos[0]).isEmpty()) {
                 // An inserted size-1 axis: it becomes the wanted size-1 axis, or disappears.
@@ -1052,11 +1066,14 @@ final class GraphMapper {
             Dim hs = head.size(w.src);
             if (want.isKnown(1)) {
                 if (hs.isKnown(1)) {
-                    cur.pollFirst();
-                    if (cur.isEmpty()) {
-                        pos[0]++;
-                    }
-                    return List.of(head);
+                    List<Comp> ones = new ArrayList<>();
+                    do {
+                        ones.add(in.get(pos[0]).pollFirst());
+                        if (in.get(pos[0]).isEmpty()) {
+                            pos[0]++;
+                        }
+                    } while (takeAllOnes && onlyOnesLeft(w, in, pos[0]) && pos[0] < in.size() && !in.get(pos[0]).isEmpty());
+                    return ones;
                 }
                 return List.of();
             }
@@ -1090,6 +1107,13 @@ final class GraphMapper {
             }
             Dim p = Values.product(sizes);
             if (p.equals(want)) {
+                // Size-1 axes that follow belong here too unless a size-1 target comes next ([T,B,2,1] -> [T,B,2]).
+                while (takeAllOnes && onlyOnesLeft(w, in, pos[0]) && pos[0] < in.size() && !in.get(pos[0]).isEmpty()) {
+                    taken.add(in.get(pos[0]).pollFirst());
+                    if (in.get(pos[0]).isEmpty()) {
+                        pos[0]++;
+                    }
+                }
                 return taken;
             }
             if (want.known() && (!p.known() || p.value > want.value) || !want.known() && !(want.sym instanceof Values.ProdKey)) {
