@@ -28,6 +28,10 @@ import org.lstm4j.onnx.Stages.StateFeed;
 import org.lstm4j.onnx.Stages.Stream;
 import org.lstm4j.onnx.Values.Comp;
 import org.lstm4j.onnx.Values.Const;
+import org.lstm4j.onnx.Values.InversePerm;
+import org.lstm4j.onnx.Values.Iota;
+import org.lstm4j.onnx.Values.SortPerm;
+import org.lstm4j.onnx.Values.SortedLens;
 import org.lstm4j.onnx.Values.DimFill;
 import org.lstm4j.onnx.Values.Dim;
 import org.lstm4j.onnx.Values.Fill;
@@ -459,6 +463,8 @@ final class GraphMapper {
                 activation(op); return;
             case "LSTM": lstm(); return;
             case "ReverseSequence": reverseSequence(); return;
+            case "TopK": topK(); return;
+            case "ScatterElements": case "Scatter": scatter(); return;
             case "ReduceProd": reduceProd(); return;
             case "Loop": case "Scan": case "If":
                 throw fail(loopMessage());
@@ -586,6 +592,8 @@ final class GraphMapper {
             dims = f.dims();
         } else if (v instanceof ShapeVec s) {
             dims = s.scalar() ? new Dim[0] : new Dim[] {Dim.of(s.elems().length)};
+        } else if (v instanceof SortPerm p) {
+            dims = new Dim[] {p.n()};
         } else {
             throw fail("takes the shape of " + describe(v));
         }
@@ -1348,6 +1356,18 @@ final class GraphMapper {
         int rank = rankOf(v);
         int ax = axis(attrInt("axis", 0), rank);
         Tensor indices;
+        if ((idx instanceof SortPerm || idx instanceof InversePerm) && v instanceof View w) {
+            out(0, permuteBatch(w, ax, idx));
+            return;
+        }
+        if ((idx instanceof SortPerm || idx instanceof InversePerm) && v instanceof StateStack st) {
+            List<View> parts = new ArrayList<>();
+            for (View p : st.parts()) {
+                parts.add(permuteBatch(p, ax, idx));
+            }
+            out(0, new StateStack(parts));
+            return;
+        }
         if (idx instanceof Const ic) {
             indices = ic.t();
         } else if (idx instanceof ShapeVec s && s.scalar() && v instanceof View) {
@@ -1668,6 +1688,56 @@ final class GraphMapper {
         throw fail("ReduceProd of " + describe(v) + " is only supported on shapes");
     }
 
+    /** PyTorch pack_padded_sequence(enforce_sorted=False): TopK sorts the lengths graph input, descending. */
+    private void topK() {
+        Val v = required(0, "X");
+        Val k = required(1, "K");
+        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.rank() != 1 || !w.fixed.isEmpty()
+                || w.axes.get(0).size() != 1 || !w.axes.get(0).get(0).isFull(w.src)) {
+            throw fail("TopK of " + describe(v) + "; lstm4j maps TopK only as PyTorch's sort of a sequence-lengths graph input");
+        }
+        Dim n = w.dim(0);
+        Dim kd = k instanceof ShapeVec ks && ks.elems().length == 1 ? ks.elems()[0]
+                : k instanceof Const kc && kc.t().size() == 1 ? Dim.of((long) kc.t().values[0]) : null;
+        if (kd == null || !kd.equals(n) || attrInt("largest", 1) != 1 || attrInt("sorted", 1) != 1) {
+            throw fail("TopK that is not a full descending sort of graph input '" + w.src.inputName + "'");
+        }
+        out(0, new SortedLens(w.src.inputName));
+        out(1, new SortPerm(w.src.inputName, n));
+    }
+
+    /** ScatterElements(zeros, perm, 0..n-1): the inverse permutation PyTorch's pad_packed_sequence applies. */
+    private void scatter() {
+        Val data = required(0, "data");
+        Val idx = required(1, "indices");
+        Val upd = required(2, "updates");
+        if (data instanceof Fill && idx instanceof SortPerm p && upd instanceof Iota io && io.n().equals(p.n())
+                && attrInt("axis", 0) == 0) {
+            out(0, new InversePerm(p.port()));
+            return;
+        }
+        throw fail("ScatterElements of " + describe(data) + " is not the inverse of a length sort; lstm4j does not map it");
+    }
+
+    private View permuteBatch(View w, int ax, Val perm) {
+        List<Comp> a = w.axes.get(ax);
+        if (a.size() != 1 || !a.get(0).isFull(w.src)) {
+            throw fail("reorders a selection of " + w.src + " by sequence length");
+        }
+        int srcAxis = a.get(0).axis;
+        if (perm instanceof SortPerm p) {
+            if (w.sortedBy != null) {
+                throw fail("sorts " + w.src + " by length twice");
+            }
+            return w.sorted(p.port(), srcAxis);
+        }
+        InversePerm inv = (InversePerm) perm;
+        if (!inv.port().equals(w.sortedBy) || w.sortedAxis != srcAxis) {
+            throw fail("restores the batch order of " + w.src + ", which is not sorted by '" + inv.port() + "' on that axis");
+        }
+        return w.sorted(null, -1);
+    }
+
     private void neg() {
         Val v = required(0, "input");
         if (v instanceof Const c) {
@@ -1708,6 +1778,15 @@ final class GraphMapper {
     }
 
     private void range() {
+        if (in(1) instanceof ShapeVec lim && lim.elems().length == 1 && !lim.elems()[0].known()) {
+            Tensor s0 = constIn(0, "start");
+            Tensor d0 = constIn(2, "delta");
+            if (s0.size() == 1 && s0.values[0] == 0 && d0.size() == 1 && d0.values[0] == 1) {
+                out(0, new Iota(lim.elems()[0]));
+                return;
+            }
+            throw fail("a Range with a run-time limit that does not start at 0 with step 1");
+        }
         Tensor s = constIn(0, "start");
         Tensor l = constIn(1, "limit");
         Tensor d = constIn(2, "delta");
@@ -2053,6 +2132,10 @@ final class GraphMapper {
      */
     private Stream stream(View w, String what) {
         Source src = w.src;
+        if (w.sortedBy != null) {
+            throw fail(what + " is " + src + " with its batch still sorted by the lengths in '" + w.sortedBy
+                    + "' (PyTorch pack_padded_sequence) and never restored to the input order");
+        }
         switch (src.kind) {
             case INPUT: {
                 InputStage st = inputStages.get(src.inputName);
@@ -2287,8 +2370,19 @@ final class GraphMapper {
                 throw fail("weights of direction " + k + ": " + e.getMessage());
             }
         }
-        // The sequence it reads.
+        // The sequence it reads; a batch sorted by length (PyTorch packed sequences) must come with those sorted lengths.
         View x = requireView(0, "X");
+        String sortBy = x.sortedBy;
+        if (sortBy != null) {
+            int batchPos = st.layout == 0 ? 1 : 0;
+            if (x.rank() != 3 || x.axes.get(batchPos).size() != 1 || x.axes.get(batchPos).get(0).axis != x.sortedAxis) {
+                throw fail("its input X is sorted by length along an axis that is not its batch axis");
+            }
+            if (!(in(4) instanceof SortedLens sl) || !sl.port().equals(sortBy)) {
+                throw fail("its input X is sorted by the lengths in '" + sortBy + "' but its sequence_lens are not those sorted lengths");
+            }
+            x = x.sorted(null, -1);
+        }
         Dim timeDim;
         Dim batchDim;
         Role[] want = st.layout == 0 ? new Role[] {Role.TIME, Role.BATCH, Role.FEAT} : new Role[] {Role.BATCH, Role.TIME, Role.FEAT};
@@ -2368,7 +2462,15 @@ final class GraphMapper {
         }
         // Sequence lengths.
         Val lens = in(4);
-        if (lens != null) {
+        if (lens instanceof SortedLens sl) {
+            if (sortBy == null) {
+                throw fail("its sequence_lens are sorted by length but its input X is in the original batch order");
+            }
+            st.seqLensPort = sl.port();
+        } else if (lens != null) {
+            if (sortBy != null) {
+                throw fail("its input X is sorted by length but its sequence_lens are not sorted with it");
+            }
             if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.rank() == 1 && lv.src.dims.length == 1) {
                 st.seqLensPort = lv.src.inputName;
             } else {
@@ -2376,8 +2478,8 @@ final class GraphMapper {
                         + "they are a graph input");
             }
         }
-        feed(st, 5, Port.Role.INITIAL_HIDDEN, d, h);
-        feed(st, 6, Port.Role.INITIAL_CELL, d, h);
+        feed(st, 5, Port.Role.INITIAL_HIDDEN, d, h, sortBy);
+        feed(st, 6, Port.Role.INITIAL_CELL, d, h, sortBy);
         // Outputs.
         Dim dd = Dim.of(d);
         Dim hh = Dim.of(h);
@@ -2395,10 +2497,19 @@ final class GraphMapper {
             axes.set(t, List.of(new Comp(c.axis, c.sel, c.lo, c.hi, true)));
             yv = yv.with(axes, yv.fixed);
         }
-        out(0, yv);
         st.yh = new Source(Kind.LSTM_YH, st, null, sd, sr);
-        out(1, View.identity(st.yh));
-        out(2, View.identity(new Source(Kind.LSTM_YC, st, null, sd.clone(), sr.clone())));
+        Source yc = new Source(Kind.LSTM_YC, st, null, sd.clone(), sr.clone());
+        View hv = View.identity(st.yh);
+        View cv = View.identity(yc);
+        if (sortBy != null) {
+            // Outputs stay in the sorted batch order until a Gather by the inverse permutation restores it.
+            yv = yv.sorted(sortBy, y.axisOf(Role.BATCH));
+            hv = hv.sorted(sortBy, st.yh.axisOf(Role.BATCH));
+            cv = cv.sorted(sortBy, yc.axisOf(Role.BATCH));
+        }
+        out(0, yv);
+        out(1, hv);
+        out(2, cv);
     }
 
     private View requireView(int i, String what) {
@@ -2462,7 +2573,7 @@ final class GraphMapper {
         st.h = parsed[2];
     }
 
-    private void feed(LstmStage st, int index, Port.Role role, int d, int h) {
+    private void feed(LstmStage st, int index, Port.Role role, int d, int h, String sortBy) {
         Val v = in(index);
         String what = role == Port.Role.INITIAL_HIDDEN ? "initial_h" : "initial_c";
         if (v == null) {
@@ -2475,9 +2586,13 @@ final class GraphMapper {
         if (v instanceof Fill || v instanceof Const) {
             throw fail("its " + what + " is a constant non-zero state; lstm4j models start from zeros or from a state graph input");
         }
-        if (!(v instanceof View w) || w.src.kind != Kind.INPUT) {
+        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT) {
             throw fail("its " + what + " is computed from " + describe(v) + "; initial states must be graph inputs");
         }
+        if (!java.util.Objects.equals(w0.sortedBy, sortBy)) {
+            throw fail("its " + what + " and its input X are not in the same batch order (sorted by length or not)");
+        }
+        View w = w0.sorted(null, -1);
         if (w.rank() != 3) {
             throw fail("its " + what + " has rank " + w.rank());
         }
@@ -2742,6 +2857,9 @@ final class GraphMapper {
     }
 
     private static Port.Layout stateLayout(View w, LstmStage st) {
+        if (w.sortedBy != null) {
+            return null;
+        }
         int dir = w.src.axisOf(Role.DIR);
         int batch = w.src.axisOf(Role.BATCH);
         int hid = w.src.axisOf(Role.FEAT);

@@ -196,6 +196,22 @@ final class Values {
     record DimFill(Dim value, Dim[] dims) implements Val {
     }
 
+    /** TopK's indices over a sequence-lengths graph input: the permutation that sorts the batch by length, descending. */
+    record SortPerm(String port, Dim n) implements Val {
+    }
+
+    /** TopK's values: the lengths in that sorted order. */
+    record SortedLens(String port) implements Val {
+    }
+
+    /** The inverse of a {@link SortPerm} (ScatterElements of 0..n-1 at the permutation). */
+    record InversePerm(String port) implements Val {
+    }
+
+    /** Range(0, n, 1). */
+    record Iota(Dim n) implements Val {
+    }
+
     /** The role of a source tensor's axis. */
     enum Role { BATCH, TIME, DIR, FEAT, UNKNOWN }
 
@@ -299,13 +315,30 @@ final class Values {
         final MergeMode merge;
         /** Pending scale after a SUM merge: 0.5 makes it AVE. */
         final double scale;
+        /**
+         * The graph input of sequence lengths whose descending order the batch axis ({@link #sortedAxis}, a
+         * source axis) is in, or null: PyTorch's pack_padded_sequence sorts the batch before the LSTM and
+         * pad_packed_sequence restores it after.
+         */
+        final String sortedBy;
+        final int sortedAxis;
 
         View(Source src, List<List<Comp>> axes, Map<Integer, Comp> fixed, MergeMode merge, double scale) {
+            this(src, axes, fixed, merge, scale, null, -1);
+        }
+
+        View(Source src, List<List<Comp>> axes, Map<Integer, Comp> fixed, MergeMode merge, double scale, String sortedBy, int sortedAxis) {
             this.src = src;
             this.axes = axes;
             this.fixed = fixed;
             this.merge = merge;
             this.scale = scale;
+            this.sortedBy = sortedBy;
+            this.sortedAxis = sortedAxis;
+        }
+
+        View sorted(String by, int axis) {
+            return new View(src, axes, fixed, merge, scale, by, axis);
         }
 
         static View identity(Source s) {
@@ -322,7 +355,7 @@ final class Values {
         }
 
         View with(List<List<Comp>> newAxes, Map<Integer, Comp> newFixed) {
-            return new View(src, newAxes, newFixed, merge, scale);
+            return new View(src, newAxes, newFixed, merge, scale, sortedBy, sortedAxis);
         }
 
         int rank() {
