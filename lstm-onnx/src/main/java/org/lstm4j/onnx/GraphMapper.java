@@ -1502,6 +1502,10 @@ final class GraphMapper {
                 return;
             }
         }
+        if (ins.stream().allMatch(v -> v instanceof View w && w.src.kind == Kind.DENSE && ((DenseStage) w.src.stage).step >= 0)) {
+            out(0, stackSteps(ins, ax));
+            return;
+        }
         if (ins.stream().allMatch(v -> v instanceof View || v instanceof StateStack)) {
             if (ax == 0 && ins.stream().allMatch(this::isStateView)) {
                 List<View> parts = new ArrayList<>();
@@ -1524,6 +1528,46 @@ final class GraphMapper {
             }
         }
         throw fail("concatenates values it cannot relate to the model (" + ins.stream().map(GraphMapper::describe).toList() + ")");
+    }
+
+    /** Keras TimeDistributed(Dense) unrolled by tf2onnx: the same dense layer on every step, stacked along a new axis. */
+    private View stackSteps(List<Val> ins, int ax) {
+        DenseStage first = (DenseStage) ((View) ins.get(0)).src.stage;
+        int n = first.steps;
+        if (ins.size() != n) {
+            throw fail("stacks " + ins.size() + " per-step dense outputs of a sequence of " + n + " steps");
+        }
+        for (int j = 0; j < n; j++) {
+            View w = (View) ins.get(j);
+            DenseStage d = (DenseStage) w.src.stage;
+            int want = d.stepReversed ? n - 1 - j : j;
+            if (!d.sameLayerAs(first) || d.step != want || d.stepReversed != first.stepReversed) {
+                throw fail("stacks per-step dense outputs that are not one layer over steps 0.." + (n - 1) + " in order");
+            }
+            if (!w.fixed.isEmpty() || w.rank() != d.source.dims.length + 1 || !w.axes.get(ax).isEmpty()) {
+                throw fail("stacks per-step dense outputs along an axis other than a new one");
+            }
+            for (int k = 0, m = 0; k < w.rank(); k++) {
+                if (k == ax) {
+                    continue;
+                }
+                List<Comp> a = w.axes.get(k);
+                if (a.size() != 1 || a.get(0).axis != m++ || !a.get(0).isFull(w.src)) {
+                    throw fail("stacks rearranged per-step dense outputs");
+                }
+            }
+        }
+        Stream full = first.prev;
+        // The whole sequence's roles with the time axis where the stack put it.
+        List<Role> roles = new ArrayList<>(Arrays.asList(first.source.roles));
+        List<Dim> dims = new ArrayList<>(Arrays.asList(first.source.dims));
+        roles.add(ax, Role.TIME);
+        dims.add(ax, Dim.of(n));
+        dims.set(dims.size() - 1, Dim.of(first.inputSize));
+        Stream prev = new Stream(full.stage(), full.roles(), full.dims(), full.mode(), full.merge(), full.reversed(), null);
+        DenseStage whole = new DenseStage(first.name, first.opType, prev, first.inputSize, first.units, first.kernel, first.bias,
+                first.activation, roles.toArray(new Role[0]), dims.toArray(new Dim[0]));
+        return View.identity(whole.source);
     }
 
     private boolean isStateView(Val v) {
@@ -2047,6 +2091,28 @@ final class GraphMapper {
         flat.add(merged.axes.get(merged.rank() - 1));
         groups.add(1);
         View w = merged.with(flat, merged.fixed);
+        // One time step of an LSTM output: a dense layer per step, which a later Concat of all steps makes whole again.
+        int timeAxis = w.src.kind == Kind.LSTM_Y ? w.src.axisOf(Role.TIME) : -1;
+        Comp step = timeAxis >= 0 ? w.fixed.get(timeAxis) : null;
+        if (step != null && step.sel == Sel.RANGE && step.hi - step.lo == 1) {
+            Map<Integer, Comp> fixed = w.fixedCopy();
+            fixed.remove(timeAxis);
+            List<List<Comp>> axes = new ArrayList<>();
+            axes.add(List.of(new Comp(timeAxis, Sel.RANGE, 0, w.src.dims[timeAxis].value, step.reversed)));
+            axes.addAll(w.axes);
+            Stream full = stream(w.with(axes, fixed), "its input");
+            if (full.width() != in) {
+                throw fail("its kernel reads " + in + " features but " + full.stage() + " gives " + full.width());
+            }
+            Role[] roles = Arrays.copyOfRange(full.roles(), 1, full.roles().length);
+            Dim[] dims = Arrays.copyOfRange(full.dims(), 1, full.dims().length);
+            DenseStage d = new DenseStage(nodeName(node), op, full, in, units, kernel, bias, null, roles, dims);
+            d.step = (int) step.lo;
+            d.steps = (int) w.src.dims[timeAxis].value;
+            d.stepReversed = step.reversed;
+            out(0, View.identity(d.source));
+            return;
+        }
         Stream s = stream(w, "its input");
         if (s.stage() instanceof InputStage) {
             throw fail("applies a dense layer to the graph input; lstm4j models start with an LSTM layer");
@@ -2154,6 +2220,25 @@ final class GraphMapper {
                 return new Stream(st, roles, dims, OutputMode.SEQUENCES, MergeMode.CONCAT, false, null);
             }
             case DENSE: {
+                DenseStage ds = (DenseStage) src.stage;
+                if (ds.step >= 0) {
+                    // A per-step dense layer that is not stacked back: on the last step (or step 0 of a reverse layer) it is
+                    // the ordinary dense head on that step's output.
+                    LstmStage lstm = (LstmStage) ds.prev.stage();
+                    OutputMode mode = ds.step == ds.steps - 1 ? OutputMode.LAST_STEP
+                            : ds.step == 0 && lstm.direction == Direction.REVERSE ? OutputMode.FINAL_STATE : null;
+                    if (mode != null) {
+                        Dim[] inDims = ds.source.dims.clone();
+                        inDims[inDims.length - 1] = Dim.of(ds.inputSize);
+                        Stream one = new Stream(lstm, ds.source.roles, inDims, mode, ds.prev.merge(), false, null);
+                        DenseStage conv = new DenseStage(ds.name, ds.opType, one, ds.inputSize, ds.units, ds.kernel, ds.bias,
+                                ds.activation, ds.source.roles, ds.source.dims);
+                        View cv = new View(conv.source, w.axes, w.fixed, w.merge, w.scale, w.sortedBy, w.sortedAxis);
+                        return stream(cv, what);
+                    }
+                    throw fail(what + " is " + ds + " applied to time step " + ds.step + " of " + ds.steps + " only; lstm4j maps "
+                            + "such per-step dense layers when the steps are stacked back into a whole sequence");
+                }
                 if (!w.fixed.isEmpty() || w.merge != null) {
                     throw fail(what + " selects part of the output of " + src.stage + " (for instance one time step after a "
                             + "dense layer); lstm4j maps a dense head on every step or on the selected step, not a selection after it");
