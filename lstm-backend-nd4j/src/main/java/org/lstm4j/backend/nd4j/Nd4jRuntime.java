@@ -2,7 +2,6 @@ package org.lstm4j.backend.nd4j;
 
 import org.lstm4j.backend.Availability;
 import org.lstm4j.predict.PredictorOptions;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +54,6 @@ final class Nd4jRuntime {
         setIfAbsent("org.nd4j.log.initialization", "false");
         setIfAbsent("org.nd4j.versioncheck", "false");
         try {
-            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             // A tiny op proves that the natives loaded and run, not only that the classes resolved.
             float probe = Nd4j.createFromArray(1f, 2f).sumNumber().floatValue();
             if (probe != 3f) {

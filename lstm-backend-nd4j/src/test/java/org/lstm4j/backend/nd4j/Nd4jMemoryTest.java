@@ -21,8 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
 class Nd4jMemoryTest {
 
     private static final int STEPS = 10_000;
-    /** Far below what leaking a step's arrays would cost (tens of KB per step, hundreds of MiB in all). */
-    private static final long ALLOWED_NATIVE_GROWTH = 64L << 20;
 
     @Test
     void tenThousandStreamingStepsReuseOneWorkspaceAndDoNotGrowNativeMemory() {
@@ -44,8 +42,12 @@ class Nd4jMemoryTest {
             assertEquals(generation + STEPS, ws.getGenerationId(), "each step is one workspace cycle");
             assertEquals(size, ws.getCurrentSize(), "the workspace kept its size");
             assertTrue(ws.getLastCycleAllocations() <= size, "a step fits the workspace (nothing spilled outside it)");
-            assertTrue(nativeAfter - nativeBefore < ALLOWED_NATIVE_GROWTH,
-                    "native resident memory grew by " + ((nativeAfter - nativeBefore) >> 20) + " MiB over " + STEPS + " steps");
+            // Resident memory also moves with the JIT and malloc's arenas (tens of MiB while they settle),
+            // so the bound is relative: a quarter of what keeping every step's arrays would cost.
+            long perStep = ws.getLastCycleAllocations();
+            long leakAllSteps = perStep * STEPS;
+            assertTrue(nativeAfter - nativeBefore < leakAllSteps / 4, "native resident memory grew by "
+                    + ((nativeAfter - nativeBefore) >> 20) + " MiB over " + STEPS + " steps of " + perStep + " bytes each");
         }
     }
 
