@@ -366,9 +366,8 @@ final class FastPredictor extends AbstractPredictor {
                         int t = backwards ? len - 1 - s : s;
                         System.arraycopy(x, (b * steps + t) * in, xh, b * kk, in);
                     }
-                    System.arraycopy(bd, 0, gates, b * np, np);
                 }
-                k.gemm(xh, 0, kk, nb, wd, gates, 0, np);
+                k.gemm(xh, 0, kk, nb, wd, bd, gates, 0, np);
                 for (int b = 0; b < nb; b++) {
                     int len = lengths == null ? steps : lengths[b];
                     if (s >= len) {
@@ -449,10 +448,7 @@ final class FastPredictor extends AbstractPredictor {
         void run(Kernels k, float[] x, int rows, float[] out, Workspace ws) {
             int np = w.paddedCols();
             float[] acc = ws.get(Workspace.DENSE, rows * np);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(bias, 0, acc, r * np, np);
-            }
-            k.gemm(x, 0, in, rows, w, acc, 0, np);
+            k.gemm(x, 0, in, rows, w, bias, acc, 0, np);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(acc, r * np, out, r * units, units);
                 applyInPlace(activation, out, r * units, units);

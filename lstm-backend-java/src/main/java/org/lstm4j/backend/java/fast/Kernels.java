@@ -20,6 +20,9 @@ interface Kernels {
      */
     void gemm(float[] a, int aOff, int lda, int m, PackedMatrix w, float[] c, int cOff, int ldc);
 
+    /** {@code C[m][w.paddedCols()] = bias + A * W}, bias {@code [w.paddedCols()]} added to every row; C's old values are ignored. */
+    void gemm(float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias, float[] c, int cOff, int ldc);
+
     /**
      * The standard LSTM cell (sigmoid, tanh, tanh; no peepholes, clip or coupling) for one sequence:
      * {@code gates[gOff ..]} holds the pre-activations i, f, c, o (each {@code hidden} wide), {@code cell}

@@ -45,6 +45,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void gemm(float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias, float[] c, int cOff, int ldc) {
+        int np = w.paddedCols();
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(bias, 0, c, cOff + i * ldc, np);
+        }
+        gemm(a, aOff, lda, m, w, c, cOff, ldc);
+    }
+
+    @Override
     public void lstmCell(float[] g, int gOff, int hidden, float[] cell, int cOff, float[] h, int hOff) {
         for (int j = 0; j < hidden; j++) {
             float i = sigmoid(g[gOff + j]);

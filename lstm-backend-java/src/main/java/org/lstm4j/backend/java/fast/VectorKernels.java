@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The matrix multiply keeps a 4 x 3-vector block of C in 12 registers over the whole depth of a
  * packed panel (3 vector loads and 4 broadcasts per 12 FMAs), the classic register-blocked sgemm
  * micro-kernel; a panel (depth x 24 floats on AVX2) stays in L2 while every row block of A passes.
- * Transcendentals use the API's EXP and TANH, which HotSpot backs with its SVML stubs.
+ * Sigmoid and tanh use the API's EXP and TANH (HotSpot's SVML stubs).
  */
 final class VectorKernels implements Kernels {
 
@@ -31,37 +31,51 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gemm(float[] a, int aOff, int lda, int m, PackedMatrix w, float[] c, int cOff, int ldc) {
+        gemm(a, aOff, lda, m, w, null, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemm(float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias, float[] c, int cOff, int ldc) {
         final int k = w.rows;
         final float[] wd = w.data;
         for (int p = 0; p < w.panels; p++) {
             final int panel = p * k * WIDTH;
             final int col = cOff + p * WIDTH;
+            // With a bias the accumulators start from it (C's old values are ignored): no per-row copy of the bias.
+            final float[] init = bias == null ? c : bias;
+            final int bcol = p * WIDTH;
             int i = 0;
             for (; i + 4 <= m; i += 4) {
-                block4(a, aOff + i * lda, lda, k, wd, panel, c, col + i * ldc, ldc);
+                int c0 = col + i * ldc;
+                block4(a, aOff + i * lda, lda, k, wd, panel, c, c0, ldc, init, bias == null ? c0 : bcol, bias == null ? ldc : 0);
             }
             for (; i < m; i++) {
-                block1(a, aOff + i * lda, k, wd, panel, c, col + i * ldc);
+                int c0 = col + i * ldc;
+                block1(a, aOff + i * lda, k, wd, panel, c, c0, init, bias == null ? c0 : bcol);
             }
         }
     }
 
-    private static void block4(float[] a, int a0, int lda, int k, float[] wd, int panel, float[] c, int c0, int ldc) {
+    private static void block4(float[] a, int a0, int lda, int k, float[] wd, int panel, float[] c, int c0, int ldc,
+            float[] init, int i0, int ildc) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        FloatVector r00 = FloatVector.fromArray(S, c, c0);
-        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector r10 = FloatVector.fromArray(S, c, c1);
-        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-        FloatVector r20 = FloatVector.fromArray(S, c, c2);
-        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-        FloatVector r30 = FloatVector.fromArray(S, c, c3);
-        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        int i1 = i0 + ildc;
+        int i2 = i1 + ildc;
+        int i3 = i2 + ildc;
+        FloatVector r00 = FloatVector.fromArray(S, init, i0);
+        FloatVector r01 = FloatVector.fromArray(S, init, i0 + L);
+        FloatVector r02 = FloatVector.fromArray(S, init, i0 + 2 * L);
+        FloatVector r10 = FloatVector.fromArray(S, init, i1);
+        FloatVector r11 = FloatVector.fromArray(S, init, i1 + L);
+        FloatVector r12 = FloatVector.fromArray(S, init, i1 + 2 * L);
+        FloatVector r20 = FloatVector.fromArray(S, init, i2);
+        FloatVector r21 = FloatVector.fromArray(S, init, i2 + L);
+        FloatVector r22 = FloatVector.fromArray(S, init, i2 + 2 * L);
+        FloatVector r30 = FloatVector.fromArray(S, init, i3);
+        FloatVector r31 = FloatVector.fromArray(S, init, i3 + L);
+        FloatVector r32 = FloatVector.fromArray(S, init, i3 + 2 * L);
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
@@ -102,10 +116,10 @@ final class VectorKernels implements Kernels {
     }
 
     /** One row: the depth is split in two halves of independent accumulators to hide FMA latency. */
-    private static void block1(float[] a, int a0, int k, float[] wd, int panel, float[] c, int c0) {
-        FloatVector r0 = FloatVector.fromArray(S, c, c0);
-        FloatVector r1 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector r2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+    private static void block1(float[] a, int a0, int k, float[] wd, int panel, float[] c, int c0, float[] init, int i0) {
+        FloatVector r0 = FloatVector.fromArray(S, init, i0);
+        FloatVector r1 = FloatVector.fromArray(S, init, i0 + L);
+        FloatVector r2 = FloatVector.fromArray(S, init, i0 + 2 * L);
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = FloatVector.zero(S);
         FloatVector s2 = FloatVector.zero(S);
@@ -140,11 +154,11 @@ final class VectorKernels implements Kernels {
         for (; j < bound; j += L) {
             FloatVector i = sigmoid(FloatVector.fromArray(S, g, gOff + j));
             FloatVector f = sigmoid(FloatVector.fromArray(S, g, gOff + hidden + j));
-            FloatVector z = FloatVector.fromArray(S, g, gOff + 2 * hidden + j).lanewise(VectorOperators.TANH);
+            FloatVector z = tanh(FloatVector.fromArray(S, g, gOff + 2 * hidden + j));
             FloatVector o = sigmoid(FloatVector.fromArray(S, g, gOff + 3 * hidden + j));
             FloatVector cNew = f.mul(FloatVector.fromArray(S, cell, cOff + j)).add(i.mul(z));
             cNew.intoArray(cell, cOff + j);
-            o.mul(cNew.lanewise(VectorOperators.TANH)).intoArray(h, hOff + j);
+            o.mul(tanh(cNew)).intoArray(h, hOff + j);
         }
         for (; j < hidden; j++) {
             float i = ScalarKernels.sigmoid(g[gOff + j]);
@@ -159,5 +173,13 @@ final class VectorKernels implements Kernels {
 
     private static FloatVector sigmoid(FloatVector x) {
         return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /**
+     * The API's TANH and EXP, which HotSpot 17 backs with its SVML stubs (libjsvml): measured faster here
+     * than an inlined polynomial exp built from API operations, which C2 does not compile as tightly.
+     */
+    private static FloatVector tanh(FloatVector x) {
+        return x.lanewise(VectorOperators.TANH);
     }
 }
