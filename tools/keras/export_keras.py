@@ -165,6 +165,25 @@ def rename_graph_outputs(proto, names):
     return proto
 
 
+def name_dynamic_dims(proto):
+    """tf2onnx calls the dynamic dimensions unk__N; name them: dimension 0 of every graph input and output is the
+    batch (Keras tensors are batch-first), dimension 1 of a rank-3 input is the time."""
+    def rename(value, axis, name):
+        dims = value.type.tensor_type.shape.dim
+        if len(dims) > axis and not dims[axis].HasField("dim_value"):
+            dims[axis].dim_param = name
+
+    for value in proto.graph.input:
+        rename(value, 0, "batch")
+        if len(value.type.tensor_type.shape.dim) == 3:
+            rename(value, 1, "time")
+    for value in proto.graph.output:
+        rename(value, 0, "batch")
+        if len(value.type.tensor_type.shape.dim) == 3:
+            rename(value, 1, "time")
+    return proto
+
+
 def onnx_op_types(proto):
     """Sorted op types of the main graph; op types inside subgraphs (Loop/Scan/If bodies) listed apart."""
     main = sorted({n.op_type for n in proto.graph.node})
@@ -232,6 +251,7 @@ def export(model, out_dir=None, time_steps=None, batch=2, seed=0, opset=DEFAULT_
         raise RuntimeError(f"every export route failed: {errors}")
     if output_names:
         rename_graph_outputs(proto, list(output_names))
+    name_dynamic_dims(proto)
     onnx.checker.check_model(proto)
 
     graph_inputs = [i.name for i in proto.graph.input]

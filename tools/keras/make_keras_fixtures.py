@@ -245,6 +245,90 @@ def framework_weights(model):
     return out
 
 
+# --- an independent check of framework/: Keras's LSTM equations in numpy float64 from the written .npy files ---
+
+NP_ACTIVATIONS = {
+    "tanh": np.tanh,
+    "sigmoid": lambda v: 1.0 / (1.0 + np.exp(-v)),
+    "relu": lambda v: np.maximum(v, 0.0),
+    "hard_sigmoid": lambda v: np.clip(v + 3.0, 0.0, 6.0) / 6.0,  # Keras 3: relu6(x + 3) / 6
+    "linear": lambda v: v,
+}
+
+
+def np_lstm(x, kernel, recurrent, bias, cfg, go_backwards, mask=None, h0=None, c0=None):
+    """Keras LSTM: z = x W + h U + b, gate blocks i, f, c, o. Returns (outputs in processing order, h, c)."""
+    batch, steps, _ = x.shape
+    units = recurrent.shape[0]
+    act, ract = NP_ACTIVATIONS[cfg["activation"]], NP_ACTIVATIONS[cfg["recurrent_activation"]]
+    h = np.zeros((batch, units)) if h0 is None else h0.astype(np.float64)
+    c = np.zeros((batch, units)) if c0 is None else c0.astype(np.float64)
+    outs = []
+    for t in (range(steps - 1, -1, -1) if go_backwards else range(steps)):
+        z = x[:, t] @ kernel + h @ recurrent + (0.0 if bias is None else bias)
+        i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+        c_new = ract(f) * c + ract(i) * act(g)
+        h_new = ract(o) * act(c_new)
+        if mask is not None:  # a masked step keeps the previous state (Keras masking semantics)
+            keep = mask[:, t][:, None]
+            c_new = np.where(keep, c_new, c)
+            h_new = np.where(keep, h_new, h)
+        h, c = h_new, c_new
+        outs.append(h)
+    return np.stack(outs, axis=1), h, c
+
+
+def framework_check(model, folder, result):
+    w = {p.stem: np.load(p).astype(np.float64) for p in (folder / "framework").glob("*.npy")}
+    x = {k: v.astype(np.float64) for k, v in result.inputs.items()}
+    h = x["x"]
+    mask = None
+    state_outputs = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        cfg = layer.get_config()
+        if isinstance(layer, L.Masking):
+            mask = np.any(h != cfg["mask_value"], axis=-1)
+        elif isinstance(layer, L.LSTM):
+            n = layer.name
+            seq, hn, cn = np_lstm(h, w[f"{n}_kernel"], w[f"{n}_recurrent_kernel"], w.get(f"{n}_bias"), cfg,
+                                  cfg["go_backwards"], mask, x.get("h0"), x.get("c0"))
+            h = seq if cfg["return_sequences"] else seq[:, -1]
+            if cfg["return_state"]:
+                state_outputs = [hn, cn]
+        elif isinstance(layer, L.Bidirectional):
+            n, inner = layer.name, layer.forward_layer.get_config()
+            fw, _, _ = np_lstm(h, w[f"{n}_forward_kernel"], w[f"{n}_forward_recurrent_kernel"],
+                               w[f"{n}_forward_bias"], inner, False)
+            bw, _, _ = np_lstm(h, w[f"{n}_backward_kernel"], w[f"{n}_backward_recurrent_kernel"],
+                               w[f"{n}_backward_bias"], inner, True)
+            if inner["return_sequences"]:
+                bw = bw[:, ::-1]  # Bidirectional puts the backward outputs back in input order
+            else:
+                fw, bw = fw[:, -1], bw[:, -1]
+            mode = cfg["merge_mode"]
+            h = {"concat": lambda: np.concatenate([fw, bw], axis=-1), "sum": lambda: fw + bw,
+                 "ave": lambda: (fw + bw) / 2, "mul": lambda: fw * bw}[mode]()
+        elif isinstance(layer, (L.Dense, L.TimeDistributed)):
+            stem = f"{layer.name}_{layer.layer.name}" if isinstance(layer, L.TimeDistributed) else layer.name
+            h = h @ w[f"{stem}_kernel"] + w[f"{stem}_bias"]
+        else:
+            raise ValueError(f"framework_check: no numpy model for {type(layer).__name__}")
+    got = dict(zip(result.info["outputs"], [h] + state_outputs))
+    if len(got) != len(result.expected):
+        raise AssertionError(f"framework_check: {len(got)} numpy outputs for {list(result.expected)}")
+    diffs = {}
+    for name, e in result.expected.items():
+        d = np.abs(got[name] - e.astype(np.float64))
+        if not np.all(d <= export_keras.ATOL + export_keras.RTOL * np.abs(e)):
+            raise AssertionError(f"framework_check: {name} differs from Keras by up to {d.max()}")
+        diffs[name] = float(d.max())
+    return {"what": "numpy float64 re-implementation of Keras's LSTM/Bidirectional/Masking/Dense equations "
+                    "(gate blocks i, f, c, o) fed with framework/*.npy, against Keras's expected outputs",
+            "max_abs_diff": diffs}
+
+
 def streaming_check(model, result):
     """Runs the serving graph in ONNX Runtime on two chunks, feeding hn/cn back, against Keras on the whole input."""
     import onnxruntime as ort
@@ -305,6 +389,7 @@ def make_fixture(spec, out_root):
         np.save(folder / "framework" / f"{stem}.npy", np.asarray(arr, dtype=np.float32))
         weights[stem] = {"shape": list(arr.shape), "layout": description}
     model.save(folder / "model.keras")
+    framework = framework_check(model, folder, result)
 
     v = info["versions"]
     fixture = {
@@ -343,6 +428,7 @@ def make_fixture(spec, out_root):
     if spec.get("streaming_check"):
         fixture["streaming_check"] = streaming_check(model, result)
     fixture["framework_weights"] = weights
+    fixture["framework_check"] = framework
     fixture["keras_model"] = "model.keras (keras.Model.save, Keras native format)"
     fixture.update(extra)
     (folder / "fixture.json").write_text(json.dumps(fixture, indent=2) + "\n")

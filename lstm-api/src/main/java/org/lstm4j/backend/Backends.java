@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link ServiceLoader} with this class's loader, and one provider that fails to load or
  * instantiate is reported without hiding the others.
  *
- * <p>The static methods use the class path and the real environment, discovered once. Tests and
+ * <p>Thread-safe: discovery happens once, selectors are immutable, and each provider's
+ * availability is asked once. The static methods use the class path and the real environment, discovered once. Tests and
  * embedders build their own {@link Selector} to inject providers and the environment.
  */
 public final class Backends {
@@ -213,7 +214,7 @@ public final class Backends {
         public BackendProvider select(String name) {
             Report r = report(name);
             if (r.chosen().isEmpty()) {
-                throw failure(r, name);
+                throw failure(r, requestedName(name));
             }
             announce(r);
             return r.chosen().get();
@@ -290,6 +291,23 @@ public final class Backends {
             }
         }
 
+        /** The name asked for by argument, property or environment (in that order), or null for the automatic choice. */
+        private String requestedName(String explicitName) {
+            if (nonBlank(explicitName)) {
+                return explicitName.strip();
+            }
+            String p = properties.apply(PROPERTY);
+            if (nonBlank(p)) {
+                return p.strip();
+            }
+            String e = environment.apply(ENVIRONMENT_VARIABLE);
+            return nonBlank(e) ? e.strip() : null;
+        }
+
+        /**
+         * The exception for a failed selection, caused by the requested backend's own failure (a
+         * named backend by property or environment included), else by the first candidate's.
+         */
         private BackendSelectionException failure(Report r, String name) {
             Throwable cause = null;
             for (Candidate c : candidates) {

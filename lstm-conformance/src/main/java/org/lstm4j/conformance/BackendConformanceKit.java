@@ -125,6 +125,30 @@ public abstract class BackendConformanceKit {
         }
     }
 
+    static Stream<Fixture> importableFixtures() {
+        return Fixture.all().stream().filter(Fixture::expectsMatch);
+    }
+
+    /**
+     * Every golden fixture that lstm4j imports (models written by torch.onnx.export, tf2onnx and
+     * onnx.helper) runs on this backend and matches the outputs of the implementation that made
+     * the golden (PyTorch, Keras, or the float64 ONNX-specification implementation cross-checked
+     * with ONNX Runtime), within the fixture's stated tolerance.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("importableFixtures")
+    void importedFixturesMatchTheirIndependentSource(Fixture f) {
+        SequenceModel m = org.lstm4j.onnx.OnnxImporter.importModel(f.modelBytes(), f.id());
+        SequenceBatch batch = org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
+        requireCapabilities(KitCase.requirementsOf(m, batch), f.id());
+        try (Predictor p = backend.compile(m)) {
+            java.util.Map<String, FloatTensor> got = org.lstm4j.predict.PortBinding.toOutputs(m, p.predict(batch));
+            for (java.util.Map.Entry<String, FloatTensor> e : f.expected().entrySet()) {
+                assertClose(e.getValue(), got.get(e.getKey()), f.tolerance(), f.id() + " output '" + e.getKey() + "' vs " + f.source());
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ streaming
 
     private static SequenceModel streamingModel(long seed) {

@@ -1,0 +1,139 @@
+package org.lstm4j.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.Direction;
+import org.lstm4j.model.MergeMode;
+import org.lstm4j.model.OutputMode;
+import org.lstm4j.model.Port;
+import org.lstm4j.weights.LstmWeights;
+
+/**
+ * The layers found in a graph, each knowing the stream it read: following those links back from
+ * the graph output gives the model's chain of layers. Package-private.
+ */
+final class Stages {
+    private Stages() {
+    }
+
+    /**
+     * How a layer (or the graph output) reads the previous stage: the axis roles of the tensor it
+     * sees, and for an LSTM stage which of its outputs (every step, the last step, the final
+     * state), merged how.
+     */
+    record Stream(Stage stage, Values.Role[] roles, Values.Dim[] dims, OutputMode mode, MergeMode merge,
+                  boolean reversed, Port.Layout rawLayout) {
+        int width() {
+            return (int) dims[dims.length - 1].value;
+        }
+
+        boolean hasTime() {
+            for (Values.Role r : roles) {
+                if (r == Values.Role.TIME) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    abstract static class Stage {
+        final String name;
+        Stream prev;
+
+        Stage(String name) {
+            this.name = name;
+        }
+    }
+
+    /** The graph's sequence input. */
+    static final class InputStage extends Stage {
+        final Values.Source source;
+        /** Decided by the first LSTM that reads it. */
+        Port.Layout layout;
+
+        InputStage(String name, Values.Source source) {
+            super(name);
+            this.source = source;
+        }
+
+        @Override
+        public String toString() {
+            return "graph input '" + name + "'";
+        }
+    }
+
+    /** Where an LSTM's initial state comes from: rows of a graph input. */
+    record StateFeed(String port, Port.Role role, Port.Layout layout, long rowLo, int rows) {
+    }
+
+    static final class LstmStage extends Stage {
+        final String opType = "LSTM";
+        int inputSize;
+        int hiddenSize;
+        Direction direction;
+        int layout;
+        Activation f;
+        Activation g;
+        Activation h;
+        float clip = Float.NaN;
+        boolean inputForget;
+        List<LstmWeights> weights = new ArrayList<>();
+        String seqLensPort;
+        /** The source of Y_h, for Keras's bidirectional final output built from Y's last forward and first backward step. */
+        Values.Source yh;
+        final List<StateFeed> feeds = new ArrayList<>();
+
+        LstmStage(String name) {
+            super(name);
+        }
+
+        int directions() {
+            return direction.count();
+        }
+
+        @Override
+        public String toString() {
+            return "LSTM node '" + name + "'";
+        }
+    }
+
+    static final class DenseStage extends Stage {
+        final String opType;
+        final int inputSize;
+        final int units;
+        final float[] kernel;
+        final float[] bias;
+        final Activation activation;
+        final Values.Source source;
+
+        DenseStage(String name, String opType, Stream prev, int inputSize, int units, float[] kernel, float[] bias,
+                   Activation activation, Values.Role[] roles, Values.Dim[] inDims) {
+            super(name);
+            this.opType = opType;
+            this.prev = prev;
+            this.inputSize = inputSize;
+            this.units = units;
+            this.kernel = kernel;
+            this.bias = bias;
+            this.activation = activation;
+            Values.Dim[] dims = inDims.clone();
+            dims[dims.length - 1] = Values.Dim.of(units);
+            this.source = new Values.Source(Values.Kind.DENSE, this, null, dims, roles.clone());
+        }
+
+        DenseStage withBias(String nodeName, float[] b) {
+            return new DenseStage(nodeName, opType, prev, inputSize, units, kernel, b, activation, source.roles, source.dims);
+        }
+
+        DenseStage withActivation(String nodeName, Activation a) {
+            return new DenseStage(nodeName, opType, prev, inputSize, units, kernel, bias, a, source.roles, source.dims);
+        }
+
+        @Override
+        public String toString() {
+            return opType + " node '" + name + "'";
+        }
+    }
+}

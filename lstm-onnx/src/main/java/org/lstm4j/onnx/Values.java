@@ -1,0 +1,305 @@
+package org.lstm4j.onnx;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.lstm4j.model.MergeMode;
+
+/**
+ * What the importer knows about each value of a graph: a constant ({@link Const}), a shape vector
+ * that may hold symbolic sizes ({@link ShapeVec}), a tensor filled with one number whose shape may
+ * be symbolic ({@link Fill}, zero initial states built at run time), a view of a data tensor of the
+ * network ({@link View}: which axes of which source tensor, selected, permuted, merged), or a stack
+ * of LSTM final states ({@link StateStack}). Package-private.
+ */
+final class Values {
+    private Values() {
+    }
+
+    /** A size: known, or a symbol plus an offset (the time axis T, T - 1, ...). */
+    static final class Dim {
+        final Object sym;
+        final long value;
+
+        private Dim(Object sym, long value) {
+            this.sym = sym;
+            this.value = value;
+        }
+
+        static Dim of(long v) {
+            return new Dim(null, v);
+        }
+
+        static Dim symbol(Object key) {
+            return new Dim(key, 0);
+        }
+
+        /** A size nothing else equals. */
+        static Dim unknown() {
+            return new Dim(new Object() {
+                @Override
+                public String toString() {
+                    return "?";
+                }
+            }, 0);
+        }
+
+        boolean known() {
+            return sym == null;
+        }
+
+        boolean isKnown(long v) {
+            return sym == null && value == v;
+        }
+
+        Dim plus(long k) {
+            return new Dim(sym, value + k);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Dim d && Objects.equals(sym, d.sym) && value == d.value;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(sym, value);
+        }
+
+        @Override
+        public String toString() {
+            if (sym == null) {
+                return Long.toString(value);
+            }
+            return value == 0 ? sym.toString() : sym + (value > 0 ? "+" : "") + value;
+        }
+    }
+
+    static Dim product(List<Dim> dims) {
+        long p = 1;
+        for (Dim d : dims) {
+            if (!d.known()) {
+                return dims.size() == 1 ? d : Dim.unknown();
+            }
+            p *= d.value;
+        }
+        return Dim.of(p);
+    }
+
+    /** Marker for every kind of value. */
+    interface Val {
+    }
+
+    record Const(Tensor t) implements Val {
+    }
+
+    /** An integer tensor of rank 0 or 1 whose elements may be symbolic. */
+    record ShapeVec(Dim[] elems, boolean scalar) implements Val {
+        boolean allKnown() {
+            for (Dim d : elems) {
+                if (!d.known()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Tensor toTensor() {
+            double[] v = new double[elems.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = elems[i].value;
+            }
+            return new Tensor(Tensor.INT64, scalar ? new long[0] : new long[] {v.length}, v);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(elems);
+        }
+    }
+
+    /** A tensor whose every element is {@code value}. */
+    record Fill(double value, Dim[] dims) implements Val {
+    }
+
+    /** The role of a source tensor's axis. */
+    enum Role { BATCH, TIME, DIR, FEAT, UNKNOWN }
+
+    /** Which data tensor a view looks at. */
+    enum Kind { INPUT, LSTM_Y, LSTM_YH, LSTM_YC, DENSE }
+
+    /** A data tensor of the network: a graph input, an LSTM output or a dense layer's output. */
+    static final class Source {
+        final Kind kind;
+        final Stages.Stage stage;
+        final String inputName;
+        final Dim[] dims;
+        final Role[] roles;
+
+        Source(Kind kind, Stages.Stage stage, String inputName, Dim[] dims, Role[] roles) {
+            this.kind = kind;
+            this.stage = stage;
+            this.inputName = inputName;
+            this.dims = dims;
+            this.roles = roles;
+        }
+
+        int axisOf(Role r) {
+            for (int i = 0; i < roles.length; i++) {
+                if (roles[i] == r) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public String toString() {
+            return kind == Kind.INPUT ? "graph input '" + inputName + "'" : kind + " of " + stage;
+        }
+    }
+
+    /** How a view selects along one source axis. */
+    enum Sel { FULL, LAST, FIRST, RANGE }
+
+    /** One source axis as a view sees it. */
+    static final class Comp {
+        final int axis;
+        final Sel sel;
+        final long lo;
+        final long hi;
+        final boolean reversed;
+
+        Comp(int axis, Sel sel, long lo, long hi, boolean reversed) {
+            this.axis = axis;
+            this.sel = sel;
+            this.lo = lo;
+            this.hi = hi;
+            this.reversed = reversed;
+        }
+
+        static Comp full(Source s, int axis) {
+            Dim d = s.dims[axis];
+            return d.known() ? new Comp(axis, Sel.RANGE, 0, d.value, false) : new Comp(axis, Sel.FULL, 0, 0, false);
+        }
+
+        Dim size(Source s) {
+            switch (sel) {
+                case FULL: return s.dims[axis];
+                case RANGE: return Dim.of(hi - lo);
+                default: return Dim.of(1);
+            }
+        }
+
+        boolean isFull(Source s) {
+            return sel == Sel.FULL || sel == Sel.RANGE && lo == 0 && s.dims[axis].isKnown(hi);
+        }
+
+        /** The last index of the axis (y[T-1]): LAST, or the last position of a known axis. */
+        boolean isLast(Source s) {
+            return sel == Sel.LAST || sel == Sel.RANGE && hi - lo == 1 && s.dims[axis].isKnown(hi);
+        }
+
+        boolean isFirst() {
+            return sel == Sel.FIRST || sel == Sel.RANGE && lo == 0 && hi == 1;
+        }
+
+        /** A single fixed index of a known axis, or -1. */
+        long index() {
+            return sel == Sel.RANGE && hi - lo == 1 ? lo : -1;
+        }
+
+        @Override
+        public String toString() {
+            String r = sel == Sel.RANGE ? lo + ":" + hi : sel.toString();
+            return "a" + axis + "[" + r + (reversed ? ",rev" : "") + "]";
+        }
+    }
+
+    /** A view of a source tensor: visible axes (each a list of merged source axes, empty = inserted size 1) and fixed ones. */
+    static final class View implements Val {
+        final Source src;
+        final List<List<Comp>> axes;
+        final Map<Integer, Comp> fixed;
+        /** How the direction axis was folded by an elementwise merge of its two halves (Keras Bidirectional), or null. */
+        final MergeMode merge;
+        /** Pending scale after a SUM merge: 0.5 makes it AVE. */
+        final double scale;
+
+        View(Source src, List<List<Comp>> axes, Map<Integer, Comp> fixed, MergeMode merge, double scale) {
+            this.src = src;
+            this.axes = axes;
+            this.fixed = fixed;
+            this.merge = merge;
+            this.scale = scale;
+        }
+
+        static View identity(Source s) {
+            List<List<Comp>> axes = new ArrayList<>();
+            for (int i = 0; i < s.dims.length; i++) {
+                axes.add(List.of(Comp.full(s, i)));
+            }
+            return new View(s, axes, Map.of(), null, 1.0);
+        }
+
+        /** The same arrangement of another source with the same axes (a dense output after its bias or activation). */
+        static View identityPermuted(Source s, View like) {
+            return new View(s, like.axes, like.fixed, null, 1.0);
+        }
+
+        View with(List<List<Comp>> newAxes, Map<Integer, Comp> newFixed) {
+            return new View(src, newAxes, newFixed, merge, scale);
+        }
+
+        int rank() {
+            return axes.size();
+        }
+
+        Dim dim(int i) {
+            List<Comp> a = axes.get(i);
+            if (a.isEmpty()) {
+                return Dim.of(1);
+            }
+            List<Dim> ds = new ArrayList<>();
+            for (Comp c : a) {
+                ds.add(c.size(src));
+            }
+            return product(ds);
+        }
+
+        Dim[] dims() {
+            Dim[] out = new Dim[rank()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dim(i);
+            }
+            return out;
+        }
+
+        Map<Integer, Comp> fixedCopy() {
+            return new HashMap<>(fixed);
+        }
+
+        /** The visible axis holding source axis {@code a} alone, or -1. */
+        int visibleAlone(int a) {
+            for (int i = 0; i < axes.size(); i++) {
+                if (axes.get(i).size() == 1 && axes.get(i).get(0).axis == a) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public String toString() {
+            return "view of " + src + " " + axes + (fixed.isEmpty() ? "" : " fixed " + fixed.values())
+                    + (merge == null ? "" : " merged " + merge);
+        }
+    }
+
+    /** LSTM final states concatenated along the first axis (PyTorch's h_n of several layers). */
+    record StateStack(List<View> parts) implements Val {
+    }
+}
