@@ -93,17 +93,20 @@ class RawOnnxModelTest {
         try (Predictor ref = new ReferenceBackendProvider().compile(m)) {
             expected = PortBinding.toOutputs(m, ref.predict(PortBinding.toBatch(m, Map.of("seq", x), Map.of("lens", lengths))));
         }
-        try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file)) {
-            Map<String, int[]> ints = new LinkedHashMap<>();
-            ints.put("lens", lengths);
+        Map<String, int[]> ints = new LinkedHashMap<>();
+        ints.put("lens", lengths);
+        RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file);
+        try {
             Map<String, FloatTensor> got = raw.run(Map.of("seq", x), ints);
             TestModels.assertClose("prob", expected.get("prob"), got.get("prob"));
             IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                     () -> raw.run(Map.of("seq", x, "lens", FloatTensor.zeros(3))));
             assertTrue(wrongType.getMessage().contains("input 'lens' is int32 [?]; a FLOAT tensor was given"), wrongType.getMessage());
+        } finally {
             raw.close();
-            assertThrows(IllegalStateException.class, () -> raw.run(Map.of("seq", x), ints));
         }
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> raw.run(Map.of("seq", x), ints));
+        assertTrue(closed.getMessage().endsWith("model.onnx is closed"), closed.getMessage());
     }
 
     @Test
