@@ -24,7 +24,11 @@ public interface BackendProvider {
         return "org.lstm4j:lstm-backend-" + name();
     }
 
-    /** Whether the backend can run here; must not throw. */
+    /**
+     * Whether the backend can run here; must not throw. ({@link Backends} still guards the call: a
+     * provider whose check throws, an {@link UnsatisfiedLinkError} from natives that do not load
+     * say, counts as unavailable with that error as the cause, and automatic selection skips it.)
+     */
     Availability availability();
 
     /** The features this backend implements. */

@@ -1,7 +1,7 @@
 package org.lstm4j.model;
 
-/** One layer of a {@link SequenceModel}: an {@link LstmLayer} or a {@link DenseLayer}. */
-public sealed interface Layer permits LstmLayer, DenseLayer {
+/** One layer of a {@link SequenceModel}: an {@link LstmLayer}, a {@link DenseLayer} or a standalone {@link ActivationLayer}. */
+public sealed interface Layer permits LstmLayer, DenseLayer, ActivationLayer {
 
     /** A name for messages (the node name from an imported graph, or one given by the builder). */
     String name();

@@ -9,7 +9,15 @@ import org.lstm4j.tensor.FloatTensor;
  * harmless, and any other call after close throws {@link IllegalStateException}.
  *
  * <p>Whether one instance may be called from several threads at once is stated by
- * {@link #isThreadSafe()}; the conformance kit checks the claim.
+ * {@link #isThreadSafe()}; the conformance kit checks the claim. A predictor that is not
+ * thread-safe is used by one thread at a time (compile one per thread).
+ *
+ * <p>Ownership: whoever compiles a predictor closes it, best with try-with-resources; native
+ * memory is not left to the garbage collector. Its {@link StreamingPredictor}s borrow it: closing a
+ * stream leaves the predictor open, and closing the predictor makes its streams fail with
+ * {@link IllegalStateException}. Errors: bad input is an {@link IllegalArgumentException} whose
+ * message names the mismatch, before any engine call; NaN and infinite values follow
+ * {@link PredictorOptions#nanPolicy()}.
  */
 public interface Predictor extends AutoCloseable {
 

@@ -7,7 +7,10 @@ import org.lstm4j.tensor.FloatTensor;
  * each stream's LSTM state from call to call: a sensor per stream, say, each reading predicted
  * as it arrives. The state can be snapshotted and restored, to checkpoint a stream or branch it.
  *
- * <p>Not thread-safe: a stream has one state, advanced by one caller at a time.
+ * <p>Not thread-safe: a stream has one state, advanced by one caller at a time. Separate streams
+ * of one thread-safe predictor may be advanced from separate threads; they share no state.
+ * A call refused with {@link IllegalArgumentException} (a wrong shape, a NaN under
+ * {@link NanPolicy#REJECT}) leaves the state as it was.
  */
 public interface StreamingPredictor extends AutoCloseable {
 
@@ -43,6 +46,10 @@ public interface StreamingPredictor extends AutoCloseable {
     /** Sets one stream back to zero state, leaving the others. */
     void reset(int stream);
 
+    /**
+     * Ends the stream: later calls throw {@link IllegalStateException}; closing twice is harmless.
+     * The predictor it runs on stays open (it belongs to whoever compiled it).
+     */
     @Override
     void close();
 }

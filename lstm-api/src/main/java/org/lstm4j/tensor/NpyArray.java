@@ -48,6 +48,8 @@ public final class NpyArray {
     /**
      * The values as a float32 tensor. Float64 files are rounded to float32 (the library computes
      * in float32); integer files are refused, since they are lengths, not values.
+     *
+     * @throws IllegalStateException when the array holds integers
      */
     public FloatTensor toFloatTensor() {
         if (floats == null) {
@@ -56,7 +58,11 @@ public final class NpyArray {
         return FloatTensor.adopt(shape, floats.clone());
     }
 
-    /** The values of an integer array (sequence lengths), checked to fit an {@code int}. */
+    /**
+     * The values of an integer array (sequence lengths), checked to fit an {@code int}.
+     *
+     * @throws IllegalStateException when the array holds floats, or a value outside {@code int}'s range (named by index)
+     */
     public int[] toIntArray() {
         if (longs == null) {
             throw new IllegalStateException("this .npy holds " + dtype + " values; an int32 or int64 array was expected");

@@ -40,7 +40,12 @@ public final class TimeSeriesCsv {
         }
     }
 
-    /** Reads CSV text; {@code source} names it in error messages. */
+    /**
+     * Reads CSV text; {@code source} names it in error messages.
+     *
+     * @throws CsvFormatException for text that is not a time series (message: source, line and reason);
+     *                            lines over a million characters are refused rather than buffered
+     */
     public static TimeSeriesCsv read(Reader reader, String source) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         List<String> header = null;

@@ -3,6 +3,7 @@ package org.lstm4j.backend.java;
 import java.util.ArrayList;
 import java.util.List;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.Layer;
@@ -93,8 +94,10 @@ final class ReferencePredictor extends AbstractPredictor {
                 x = r.output;
                 sequences = lstm.outputMode() == OutputMode.SEQUENCES;
                 lstmIndex++;
+            } else if (layer instanceof DenseLayer d) {
+                x = dense(d, x);
             } else {
-                x = dense((DenseLayer) layer, x);
+                x = activate(((ActivationLayer) layer).activation(), x);
             }
         }
         int width = x[0][0].length;
@@ -275,27 +278,43 @@ final class ReferencePredictor extends AbstractPredictor {
                     }
                     v[u] = sum;
                 }
-                if (act.kind() == Activation.Kind.SOFTMAX) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (double e : v) {
-                        max = Math.max(max, e);
-                    }
-                    double total = 0;
-                    for (int u = 0; u < units; u++) {
-                        v[u] = Math.exp(v[u] - max);
-                        total += v[u];
-                    }
-                    for (int u = 0; u < units; u++) {
-                        v[u] /= total;
-                    }
-                } else {
-                    for (int u = 0; u < units; u++) {
-                        v[u] = act.apply(v[u]);
-                    }
-                }
+                applyInPlace(act, v);
             }
         }
         return out;
+    }
+
+    private static double[][][] activate(Activation act, double[][][] x) {
+        double[][][] out = new double[x.length][x[0].length][];
+        for (int b = 0; b < x.length; b++) {
+            for (int t = 0; t < x[b].length; t++) {
+                out[b][t] = x[b][t].clone();
+                applyInPlace(act, out[b][t]);
+            }
+        }
+        return out;
+    }
+
+    /** An activation over one vector: elementwise, or softmax over the whole vector. */
+    private static void applyInPlace(Activation act, double[] v) {
+        if (act.kind() == Activation.Kind.SOFTMAX) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double e : v) {
+                max = Math.max(max, e);
+            }
+            double total = 0;
+            for (int u = 0; u < v.length; u++) {
+                v[u] = Math.exp(v[u] - max);
+                total += v[u];
+            }
+            for (int u = 0; u < v.length; u++) {
+                v[u] /= total;
+            }
+        } else {
+            for (int u = 0; u < v.length; u++) {
+                v[u] = act.apply(v[u]);
+            }
+        }
     }
 
     private static double[][] rows(float[] a, int rows, int cols) {

@@ -1,0 +1,81 @@
+package org.lstm4j.backend.java.fast;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.lstm4j.backend.Availability;
+import org.lstm4j.backend.BackendProvider;
+import org.lstm4j.backend.Capability;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.PredictorOptions;
+
+/**
+ * The fast pure-Java engine, {@code java-fast}: float32, packed fused weights, a register-blocked
+ * matrix multiply over the batch, no allocation per streamed step. Every feature of the model, like
+ * the reference engine ({@code java}), which stays the double-precision oracle it is tested against.
+ *
+ * <p>Uses the JDK Vector API when the JVM runs with {@code --add-modules jdk.incubator.vector}
+ * and falls back to scalar kernels otherwise (or with {@code -Dlstm4j.fast.vector=false}); both give
+ * the same results within float32 rounding. Priority 10: above the reference engine, below native
+ * backends.
+ */
+public final class FastJavaBackendProvider implements BackendProvider {
+
+    public static final String NAME = "java-fast";
+
+    private final Kernels kernels;
+
+    /** The provider ServiceLoader makes: Vector API kernels where the JVM has them. */
+    public FastJavaBackendProvider() {
+        this(null);
+    }
+
+    private FastJavaBackendProvider(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** A provider that always uses the scalar kernels: for tests and benchmarks of the fallback. */
+    public static FastJavaBackendProvider scalarOnly() {
+        return new FastJavaBackendProvider(Kernels.scalar());
+    }
+
+    /** Which kernels this provider's predictors run on, and why when they are the scalar ones. */
+    public String kernelDescription() {
+        Kernels k = kernels();
+        return k == Kernels.scalar() && kernels == null ? k.description() + " (" + Kernels.Selection.WHY + ")" : k.description();
+    }
+
+    private Kernels kernels() {
+        return kernels != null ? kernels : Kernels.best();
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public String artifact() {
+        return "org.lstm4j:lstm-backend-java";
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.ok();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public Predictor compile(SequenceModel model, PredictorOptions options) {
+        return new FastPredictor(model, options, kernels());
+    }
+}

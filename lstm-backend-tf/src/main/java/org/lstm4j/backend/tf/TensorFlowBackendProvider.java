@@ -1,0 +1,87 @@
+package org.lstm4j.backend.tf;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.lstm4j.backend.Availability;
+import org.lstm4j.backend.BackendProvider;
+import org.lstm4j.backend.Capabilities;
+import org.lstm4j.backend.Capability;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.PredictorOptions;
+import org.tensorflow.TensorFlow;
+
+/**
+ * The TensorFlow Java backend ({@code tf}): each model becomes one TensorFlow graph run by one
+ * session (see {@link ModelGraph} for which ops serve which feature). Priority 80: chosen over the
+ * reference engine, under ONNX Runtime when both are on the class path.
+ *
+ * <p>TensorFlow's natives load on the first {@link #availability()} or {@link #compile} call, not
+ * when the provider is constructed; a platform without them reports itself unavailable with the
+ * cause rather than failing discovery.
+ */
+public final class TensorFlowBackendProvider implements BackendProvider {
+
+    public static final String NAME = "tf";
+
+    // Every feature here is implemented and compared with the reference engine in this module's tests.
+    private static final Set<Capability> CAPABILITIES = EnumSet.of(
+            Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS, Capability.INITIAL_STATE, Capability.PEEPHOLES,
+            Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET, Capability.CUSTOM_ACTIVATIONS,
+            Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
+    private static volatile Availability availability;
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 80;
+    }
+
+    @Override
+    public Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            synchronized (TensorFlowBackendProvider.class) {
+                a = availability;
+                if (a == null) {
+                    a = probe();
+                    availability = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    /** Loads the natives (TensorFlow's static initializer does) and asks their version. */
+    private static Availability probe() {
+        try {
+            return new Availability(true, "TensorFlow " + TensorFlow.version() + " (TensorFlow Java)", null);
+        } catch (LinkageError | RuntimeException e) {
+            // UnsatisfiedLinkError (no natives for this platform, or a missing system library),
+            // ExceptionInInitializerError, NoClassDefFoundError (natives jar absent).
+            return Availability.unavailable("TensorFlow natives failed to load on " + System.getProperty("os.name") + "/"
+                    + System.getProperty("os.arch") + ": " + e + ". Add org.tensorflow:tensorflow-core-native with this "
+                    + "platform's classifier, or tensorflow-core-platform (see lstm-backend-tf's README)", e);
+        }
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.copyOf(CAPABILITIES);
+    }
+
+    @Override
+    public Predictor compile(SequenceModel model, PredictorOptions options) {
+        Capabilities.requireSupported(this, model);
+        Availability a = availability();
+        if (!a.available()) {
+            throw new IllegalStateException("backend '" + NAME + "' is unavailable: " + a.reason(), a.cause());
+        }
+        return new TensorFlowPredictor(model, options);
+    }
+}

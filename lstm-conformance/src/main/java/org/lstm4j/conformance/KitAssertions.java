@@ -1,0 +1,35 @@
+package org.lstm4j.conformance;
+
+import org.junit.jupiter.api.Assertions;
+import org.lstm4j.predict.LstmState;
+import org.lstm4j.predict.ModelState;
+import org.lstm4j.predict.Prediction;
+import org.lstm4j.tensor.FloatTensor;
+
+/** Assertions that say which tensor, which element and by how much. */
+public final class KitAssertions {
+    private KitAssertions() {
+    }
+
+    public static void assertClose(FloatTensor expected, FloatTensor got, Tolerance tolerance, String what) {
+        Tolerance.Comparison c = tolerance.compare(expected, got);
+        if (!c.passed()) {
+            Assertions.fail(what + ": " + c.detail());
+        }
+    }
+
+    public static void assertClose(ModelState expected, ModelState got, Tolerance tolerance, String what) {
+        Assertions.assertEquals(expected.layers().size(), got.layers().size(), what + ": number of LSTM layers in the state");
+        for (int i = 0; i < expected.layers().size(); i++) {
+            LstmState e = expected.layer(i);
+            LstmState g = got.layer(i);
+            assertClose(e.hidden(), g.hidden(), tolerance, what + ", hidden state of LSTM layer " + i);
+            assertClose(e.cell(), g.cell(), tolerance, what + ", cell state of LSTM layer " + i);
+        }
+    }
+
+    public static void assertClose(Prediction expected, Prediction got, Tolerance tolerance, String what) {
+        assertClose(expected.output(), got.output(), tolerance, what + ", output");
+        assertClose(expected.finalState(), got.finalState(), tolerance, what + ", final state");
+    }
+}

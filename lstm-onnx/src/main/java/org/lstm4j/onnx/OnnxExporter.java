@@ -1,0 +1,592 @@
+package org.lstm4j.onnx;
+
+import static org.lstm4j.onnx.ExportGraph.attr;
+import static org.lstm4j.onnx.ExportGraph.ints;
+import static org.lstm4j.onnx.ExportGraph.strings;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.DenseLayer;
+import org.lstm4j.model.Direction;
+import org.lstm4j.model.Layer;
+import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MergeMode;
+import org.lstm4j.model.OutputMode;
+import org.lstm4j.model.Port;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.onnx.proto.OnnxProto.AttributeProto;
+import org.lstm4j.onnx.proto.OnnxProto.ModelProto;
+import org.lstm4j.onnx.proto.OnnxProto.OperatorSetIdProto;
+import org.lstm4j.onnx.proto.OnnxProto.StringStringEntryProto;
+import org.lstm4j.onnx.proto.OnnxProto.TensorProto;
+import org.lstm4j.weights.LstmWeights;
+
+/**
+ * Writes a {@link SequenceModel} as an ONNX model: opset 17, one {@code LSTM} node (layout 0) per
+ * LSTM layer and standard operators for everything the neutral model says around it.
+ *
+ * <p>Two forms:
+ * <ul>
+ *   <li>{@link #export(SequenceModel)}: the graph inputs and outputs the model declares in its
+ *       {@link Port}s, with their names and layouts, for users who want a file that looks like
+ *       the one they imported;</li>
+ *   <li>{@link #exportForExecution(SequenceModel)}: fixed inputs and outputs for backends that run
+ *       the graph: {@value #INPUT} {@code [B, T, I]}, {@value #SEQUENCE_LENGTHS} int32 {@code [B]},
+ *       per LSTM layer k {@code h0_k} and {@code c0_k} {@code [D, B, H]}; outputs {@value #OUTPUT}
+ *       ({@code [B, T, out]} or {@code [B, out]}) and per LSTM layer {@code hn_k}, {@code cn_k}.</li>
+ * </ul>
+ *
+ * <p>How each model feature is written:
+ * <ul>
+ *   <li>direction: the LSTM's {@code direction} attribute; layout 0 (time-major) throughout, since
+ *       ONNX Runtime's CPU LSTM rejects layout 1, so the batch-major input is transposed once;</li>
+ *   <li>merge of two directions (Y is {@code [T, 2, B, H]}): concat = Transpose to
+ *       {@code [T, B, 2, H]} and Reshape to {@code [T, B, 2H]}; sum, mul, ave = Split on the
+ *       direction axis, Squeeze, then Add, Mul, or Add and Div by 2;</li>
+ *   <li>reversed output order (Keras {@code go_backwards}): ReverseSequence over each sequence's
+ *       valid steps, so padding stays at the end;</li>
+ *   <li>output modes: SEQUENCES = the merged Y; FINAL_STATE = Y_h merged like Y;
+ *       LAST_STEP = Gather of the merged Y at time T-1;</li>
+ *   <li>activations, clip, input_forget, peepholes and sequence lengths: the LSTM operator's own
+ *       attributes and inputs; alpha and beta lists hold values only for the activations that
+ *       take them, in (f, g, h) order per direction, as the specification says they are consumed;</li>
+ *   <li>dense layers: MatMul, Add and the activation (Softmax on the last axis; Affine and
+ *       ScaledTanh, which opset 17 lacks as operators, as Mul/Add and Mul/Tanh/Mul).</li>
+ * </ul>
+ * Weights go through {@link LstmWeights#toOnnx()}, the one place that knows ONNX's gate order.
+ */
+public final class OnnxExporter {
+
+    /** The operator set exported graphs import. */
+    public static final int OPSET = 17;
+    /** The IR version that goes with opset 17 (ONNX 1.12). */
+    static final int IR_VERSION = 8;
+
+    /** Execution form: the sequence input, {@code [batch, time, features]} float. */
+    public static final String INPUT = "x";
+    /** Execution form: the sequence lengths, {@code [batch]} int32. */
+    public static final String SEQUENCE_LENGTHS = "seq_lens";
+    /** Execution form: the model output. */
+    public static final String OUTPUT = "output";
+
+    private static final String BATCH = "batch";
+    private static final String TIME = "time";
+    private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
+    private static final int INT32 = TensorProto.DataType.INT32_VALUE;
+    private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+
+    private OnnxExporter() {
+    }
+
+    /** Execution form: the initial hidden state of LSTM layer {@code k}, {@code [D, B, H]}. */
+    public static String initialHidden(int k) {
+        return "h0_" + k;
+    }
+
+    /** Execution form: the initial cell state of LSTM layer {@code k}, {@code [D, B, H]}. */
+    public static String initialCell(int k) {
+        return "c0_" + k;
+    }
+
+    /** Execution form: the final hidden state of LSTM layer {@code k}, {@code [D, B, H]}. */
+    public static String finalHidden(int k) {
+        return "hn_" + k;
+    }
+
+    /** Execution form: the final cell state of LSTM layer {@code k}, {@code [D, B, H]}. */
+    public static String finalCell(int k) {
+        return "cn_" + k;
+    }
+
+    /** The model with the graph inputs and outputs its ports declare, as serialized ModelProto bytes. */
+    public static byte[] export(SequenceModel model) {
+        return exportModel(model).toByteArray();
+    }
+
+    /** The model with the fixed inputs and outputs backends feed and read, as serialized ModelProto bytes. */
+    public static byte[] exportForExecution(SequenceModel model) {
+        return exportModelForExecution(model).toByteArray();
+    }
+
+    /** {@link #export(SequenceModel)} as a protobuf message. */
+    public static ModelProto exportModel(SequenceModel model) {
+        ExportGraph g = new ExportGraph(model.name());
+        new Writer(g, model).writeWithPorts();
+        return wrap(g, model);
+    }
+
+    /** {@link #exportForExecution(SequenceModel)} as a protobuf message. */
+    public static ModelProto exportModelForExecution(SequenceModel model) {
+        ExportGraph g = new ExportGraph(model.name());
+        new Writer(g, model).writeForExecution();
+        return wrap(g, model);
+    }
+
+    private static ModelProto wrap(ExportGraph g, SequenceModel model) {
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("lstm4j")
+                .setProducerVersion(producerVersion())
+                .setGraph(g.build());
+        for (Map.Entry<String, String> e : model.metadata().entrySet()) {
+            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+        }
+        return m.build();
+    }
+
+    private static String producerVersion() {
+        String v = OnnxExporter.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Writes one model's graph; holds the names that later nodes refer to. */
+    private static final class Writer {
+        private final ExportGraph g;
+        private final SequenceModel model;
+        private final List<LstmLayer> lstms;
+        /** The sequence, time-major {@code [T, B, I]}. */
+        private String xTimeMajor;
+        /** int32 {@code [B]}, or null when the graph has none (every sequence full length). */
+        private String lengths32;
+        /** int64 {@code [B]} for ReverseSequence, made on first use. */
+        private String lengths64;
+
+        Writer(ExportGraph g, SequenceModel model) {
+            this.g = g;
+            this.model = model;
+            this.lstms = model.lstmLayers();
+        }
+
+        void writeForExecution() {
+            String x = g.input(INPUT, FLOAT, BATCH, TIME, model.inputSize());
+            lengths32 = g.input(SEQUENCE_LENGTHS, INT32, BATCH);
+            int n = lstms.size();
+            String[] h0 = new String[n];
+            String[] c0 = new String[n];
+            String[] hn = new String[n];
+            String[] cn = new String[n];
+            for (int k = 0; k < n; k++) {
+                LstmLayer l = lstms.get(k);
+                h0[k] = g.input(initialHidden(k), FLOAT, l.directionCount(), BATCH, l.hiddenSize());
+                c0[k] = g.input(initialCell(k), FLOAT, l.directionCount(), BATCH, l.hiddenSize());
+            }
+            // Reserved before the body so that no helper tensor takes these names.
+            g.reserve(OUTPUT);
+            for (int k = 0; k < n; k++) {
+                hn[k] = g.reserve(finalHidden(k));
+                cn[k] = g.reserve(finalCell(k));
+            }
+            xTimeMajor = g.op("Transpose", "x_time_major", List.of(x), ints("perm", 1, 0, 2));
+            Body body = body(h0, c0, hn, cn);
+            if (body.sequences) {
+                g.opTo("Transpose", OUTPUT, List.of(body.output), ints("perm", 1, 0, 2));
+                g.output(OUTPUT, FLOAT, BATCH, TIME, model.outputSize());
+            } else {
+                g.opTo("Identity", OUTPUT, List.of(body.output));
+                g.output(OUTPUT, FLOAT, BATCH, model.outputSize());
+            }
+            for (int k = 0; k < n; k++) {
+                LstmLayer l = lstms.get(k);
+                g.output(hn[k], FLOAT, l.directionCount(), BATCH, l.hiddenSize());
+                g.output(cn[k], FLOAT, l.directionCount(), BATCH, l.hiddenSize());
+            }
+        }
+
+        void writeWithPorts() {
+            int n = lstms.size();
+            String[] h0 = new String[n];
+            String[] c0 = new String[n];
+            for (Port p : model.inputPorts()) {
+                switch (p.role()) {
+                    case SEQUENCE_INPUT: {
+                        boolean timeMajor = p.layout() == Port.Layout.TIME_MAJOR;
+                        if (!timeMajor && p.layout() != Port.Layout.BATCH_MAJOR) {
+                            throw unsupported(p);
+                        }
+                        String x = timeMajor ? g.input(p.name(), FLOAT, TIME, BATCH, model.inputSize())
+                                : g.input(p.name(), FLOAT, BATCH, TIME, model.inputSize());
+                        xTimeMajor = timeMajor ? x : g.op("Transpose", p.name() + "_time_major", List.of(x), ints("perm", 1, 0, 2));
+                        break;
+                    }
+                    case SEQUENCE_LENGTHS:
+                        lengths32 = g.input(p.name(), INT32, BATCH);
+                        break;
+                    case INITIAL_HIDDEN:
+                    case INITIAL_CELL: {
+                        String[] perLayer = splitStatePort(p);
+                        for (int i = 0; i < perLayer.length; i++) {
+                            (p.role() == Port.Role.INITIAL_HIDDEN ? h0 : c0)[p.lstmLayers().get(i)] = perLayer[i];
+                        }
+                        break;
+                    }
+                    default:
+                        throw new IllegalStateException("output role among input ports: " + p);
+                }
+            }
+            // Output port names are reserved first so that helper tensors never take them.
+            for (Port p : model.outputPorts()) {
+                g.reserve(p.name());
+            }
+            Body body = body(h0, c0, new String[n], new String[n]);
+            for (Port p : model.outputPorts()) {
+                switch (p.role()) {
+                    case OUTPUT:
+                        writeOutputPort(p, body);
+                        break;
+                    case FINAL_HIDDEN:
+                    case FINAL_CELL:
+                        joinStatePort(p, p.role() == Port.Role.FINAL_HIDDEN ? body.hn : body.cn);
+                        break;
+                    default:
+                        throw new IllegalStateException("input role among output ports: " + p);
+                }
+            }
+        }
+
+        private IllegalArgumentException unsupported(Port p) {
+            return new IllegalArgumentException("model '" + model.name() + "': port '" + p.name() + "' (" + p.role()
+                    + ") cannot have layout " + p.layout());
+        }
+
+        /** A state input port as one {@code [D, B, H]} tensor per layer it holds. */
+        private String[] splitStatePort(Port p) {
+            List<Integer> layers = p.lstmLayers();
+            int hidden = lstms.get(layers.get(0)).hiddenSize();
+            int rows = 0;
+            for (int k : layers) {
+                rows += lstms.get(k).directionCount();
+                if (lstms.get(k).hiddenSize() != hidden) {
+                    throw new IllegalArgumentException("model '" + model.name() + "': state port '" + p.name()
+                            + "' stacks LSTM layers of different hidden sizes");
+                }
+            }
+            String stacked;
+            switch (p.layout()) {
+                case SQUEEZED: {
+                    String in = g.input(p.name(), FLOAT, BATCH, hidden);
+                    return new String[] {g.op("Unsqueeze", p.name() + "_stacked", List.of(in, g.longs("axes", 0)))};
+                }
+                case STACKED:
+                    stacked = g.input(p.name(), FLOAT, rows, BATCH, hidden);
+                    break;
+                case STACKED_BATCHWISE: {
+                    String in = g.input(p.name(), FLOAT, BATCH, rows, hidden);
+                    stacked = g.op("Transpose", p.name() + "_stacked", List.of(in), ints("perm", 1, 0, 2));
+                    break;
+                }
+                default:
+                    throw unsupported(p);
+            }
+            if (layers.size() == 1) {
+                return new String[] {stacked};
+            }
+            String[] out = new String[layers.size()];
+            int row = 0;
+            for (int i = 0; i < layers.size(); i++) {
+                int d = lstms.get(layers.get(i)).directionCount();
+                out[i] = g.op("Slice", p.name() + "_layer" + layers.get(i),
+                        List.of(stacked, g.longs("starts", row), g.longs("ends", row + d), g.longs("axes", 0)));
+                row += d;
+            }
+            return out;
+        }
+
+        /** Writes a state output port from the layers' {@code [D, B, H]} states. */
+        private void joinStatePort(Port p, String[] perLayer) {
+            List<Integer> layers = p.lstmLayers();
+            int hidden = lstms.get(layers.get(0)).hiddenSize();
+            int rows = 0;
+            List<String> parts = new ArrayList<>();
+            for (int k : layers) {
+                rows += lstms.get(k).directionCount();
+                parts.add(perLayer[k]);
+            }
+            switch (p.layout()) {
+                case SQUEEZED:
+                    g.opTo("Squeeze", p.name(), List.of(parts.get(0), g.longs("axes", 0)));
+                    g.output(p.name(), FLOAT, BATCH, hidden);
+                    return;
+                case STACKED:
+                    if (parts.size() == 1) {
+                        g.opTo("Identity", p.name(), parts);
+                    } else {
+                        g.opTo("Concat", p.name(), parts, attr("axis", 0L));
+                    }
+                    g.output(p.name(), FLOAT, rows, BATCH, hidden);
+                    return;
+                case STACKED_BATCHWISE: {
+                    String stacked = parts.size() == 1 ? parts.get(0) : g.op("Concat", p.name() + "_stacked", parts, attr("axis", 0L));
+                    g.opTo("Transpose", p.name(), List.of(stacked), ints("perm", 1, 0, 2));
+                    g.output(p.name(), FLOAT, BATCH, rows, hidden);
+                    return;
+                }
+                default:
+                    throw unsupported(p);
+            }
+        }
+
+        /** Writes the output port from the body's output (time-major {@code [T, B, F]} or {@code [B, F]}). */
+        private void writeOutputPort(Port p, Body body) {
+            int width = model.outputSize();
+            if (!body.sequences) {
+                if (p.layout() != Port.Layout.BATCH_MAJOR && p.layout() != Port.Layout.TIME_MAJOR) {
+                    throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
+                            + p.layout() + " but the model outputs one vector per sequence");
+                }
+                g.opTo("Identity", p.name(), List.of(body.output));
+                g.output(p.name(), FLOAT, BATCH, width);
+                return;
+            }
+            switch (p.layout()) {
+                case TIME_MAJOR:
+                    g.opTo("Identity", p.name(), List.of(body.output));
+                    g.output(p.name(), FLOAT, TIME, BATCH, width);
+                    return;
+                case BATCH_MAJOR:
+                    g.opTo("Transpose", p.name(), List.of(body.output), ints("perm", 1, 0, 2));
+                    g.output(p.name(), FLOAT, BATCH, TIME, width);
+                    return;
+                case ONNX_Y:
+                case ONNX_Y_BATCHWISE: {
+                    // The merged [.., D*H] features are [.., D, H] in memory (concat keeps forward first), as PortBinding reads them.
+                    LstmLayer last = lstms.get(lstms.size() - 1);
+                    int d = last.directionCount();
+                    int h = last.hiddenSize();
+                    if (d * h != width) {
+                        throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
+                                + p.layout() + " but the output width " + width + " is not directions x hidden = " + d + " x " + h);
+                    }
+                    if (p.layout() == Port.Layout.ONNX_Y) {
+                        String split = g.op("Reshape", p.name() + "_split", List.of(body.output, g.longs("shape", 0, 0, d, h)));
+                        g.opTo("Transpose", p.name(), List.of(split), ints("perm", 0, 2, 1, 3));
+                        g.output(p.name(), FLOAT, TIME, d, BATCH, h);
+                    } else {
+                        String batchMajor = g.op("Transpose", p.name() + "_batch_major", List.of(body.output), ints("perm", 1, 0, 2));
+                        g.opTo("Reshape", p.name(), List.of(batchMajor, g.longs("shape", 0, 0, d, h)));
+                        g.output(p.name(), FLOAT, BATCH, TIME, d, h);
+                    }
+                    return;
+                }
+                default:
+                    throw unsupported(p);
+            }
+        }
+
+        /** What the layers compute: the output and each LSTM's final states. */
+        private record Body(String output, boolean sequences, String[] hn, String[] cn) {
+        }
+
+        /**
+         * Writes every layer. {@code h0}/{@code c0} entries may be null (zeros); {@code hnNames}/{@code cnNames}
+         * entries name the LSTM's Y_h/Y_c outputs, or are null for fresh names.
+         */
+        private Body body(String[] h0, String[] c0, String[] hnNames, String[] cnNames) {
+            String current = xTimeMajor;
+            boolean sequences = true;
+            String[] hn = new String[lstms.size()];
+            String[] cn = new String[lstms.size()];
+            int k = 0;
+            for (Layer layer : model.layers()) {
+                if (layer instanceof LstmLayer lstm) {
+                    String yh = hnNames[k] != null ? hnNames[k] : g.fresh(lstm.name() + "_Y_h");
+                    String yc = cnNames[k] != null ? cnNames[k] : g.fresh(lstm.name() + "_Y_c");
+                    current = lstm(lstm, current, h0[k], c0[k], yh, yc);
+                    hn[k] = yh;
+                    cn[k] = yc;
+                    sequences = lstm.outputMode() == OutputMode.SEQUENCES;
+                    k++;
+                } else {
+                    current = dense((DenseLayer) layer, current);
+                }
+            }
+            return new Body(current, sequences, hn, cn);
+        }
+
+        /** One LSTM node and what turns its outputs into the layer's output; returns that output's name. */
+        private String lstm(LstmLayer l, String x, String h0, String c0, String yh, String yc) {
+            String name = l.name();
+            int d = l.directionCount();
+            int h = l.hiddenSize();
+            int in = l.inputSize();
+            float[] w = new float[d * 4 * h * in];
+            float[] r = new float[d * 4 * h * h];
+            float[] b = new float[d * 8 * h];
+            float[] p = l.hasPeepholes() ? new float[d * 3 * h] : null;
+            for (int dir = 0; dir < d; dir++) {
+                LstmWeights.OnnxLstm o = l.weights().get(dir).toOnnx();
+                System.arraycopy(o.w(), 0, w, dir * o.w().length, o.w().length);
+                System.arraycopy(o.r(), 0, r, dir * o.r().length, o.r().length);
+                System.arraycopy(o.b(), 0, b, dir * o.b().length, o.b().length);
+                if (p != null) {
+                    System.arraycopy(o.p(), 0, p, dir * o.p().length, o.p().length);
+                }
+            }
+            List<String> inputs = new ArrayList<>(Arrays.asList(
+                    x,
+                    g.floats(name + "_W", new int[] {d, 4 * h, in}, w),
+                    g.floats(name + "_R", new int[] {d, 4 * h, h}, r),
+                    g.floats(name + "_B", new int[] {d, 8 * h}, b),
+                    lengths32 == null ? "" : lengths32,
+                    h0 == null ? "" : h0,
+                    c0 == null ? "" : c0,
+                    p == null ? "" : g.floats(name + "_P", new int[] {d, 3 * h}, p)));
+            while (inputs.get(inputs.size() - 1).isEmpty()) {
+                inputs.remove(inputs.size() - 1);  // trailing optional inputs are left out, as the spec allows
+            }
+            String y = l.outputMode() == OutputMode.FINAL_STATE ? "" : g.fresh(name + "_Y");
+
+            List<AttributeProto> attrs = new ArrayList<>();
+            attrs.add(attr("hidden_size", (long) h));
+            attrs.add(attr("direction", onnxDirection(l.direction())));
+            attrs.add(attr("layout", 0L));
+            if (!l.hasDefaultActivations()) {
+                List<String> names = new ArrayList<>();
+                List<Float> alphas = new ArrayList<>();
+                List<Float> betas = new ArrayList<>();
+                for (int dir = 0; dir < d; dir++) {
+                    for (Activation a : List.of(l.gateActivation(), l.cellActivation(), l.hiddenActivation())) {
+                        names.add(a.kind().onnxName());
+                        if (a.usesAlpha()) {
+                            alphas.add(a.alpha());
+                        }
+                        if (a.usesBeta()) {
+                            betas.add(a.beta());
+                        }
+                    }
+                }
+                attrs.add(strings("activations", names));
+                if (!alphas.isEmpty()) {
+                    attrs.add(ExportGraph.floats("activation_alpha", alphas));
+                }
+                if (!betas.isEmpty()) {
+                    attrs.add(ExportGraph.floats("activation_beta", betas));
+                }
+            }
+            if (l.hasCellClip()) {
+                attrs.add(attr("clip", l.cellClip()));
+            }
+            if (l.coupledInputForget()) {
+                attrs.add(attr("input_forget", 1L));
+            }
+            g.node("LSTM", name, inputs, List.of(y, yh, yc), attrs.toArray(new AttributeProto[0]));
+
+            switch (l.outputMode()) {
+                case FINAL_STATE:
+                    return merge(l, yh, 0, name + "_final");
+                case LAST_STEP: {
+                    String seq = merge(l, y, 1, name + "_output");
+                    return g.op("Gather", name + "_last_step", List.of(seq, g.longScalar("last", -1)), attr("axis", 0L));
+                }
+                default: {
+                    String seq = merge(l, y, 1, name + "_output");
+                    if (l.reversedOutputOrder()) {
+                        // Keras go_backwards: outputs in processing order, i.e. each sequence's valid steps reversed.
+                        seq = g.op("ReverseSequence", name + "_processing_order", List.of(seq, lengths64()),
+                                attr("batch_axis", 1L), attr("time_axis", 0L));
+                    }
+                    return seq;
+                }
+            }
+        }
+
+        /**
+         * Removes the direction axis {@code axis} of {@code t} (Y {@code [T, D, B, H]} at axis 1, Y_h
+         * {@code [D, B, H]} at axis 0), merging two directions by the layer's merge mode.
+         */
+        private String merge(LstmLayer l, String t, int axis, String base) {
+            if (l.directionCount() == 1) {
+                return g.op("Squeeze", base, List.of(t, g.longs("axes", axis)));
+            }
+            if (l.mergeMode() == MergeMode.CONCAT) {
+                // Forward then backward features: move the direction axis next to the features and fold it in.
+                long[] perm = axis == 1 ? new long[] {0, 2, 1, 3} : new long[] {1, 0, 2};
+                String moved = g.op("Transpose", base + "_directions_last", List.of(t), ints("perm", perm));
+                String shape = axis == 1 ? g.longs("shape", 0, 0, -1) : g.longs("shape", 0, -1);
+                return g.op("Reshape", base, List.of(moved, shape));
+            }
+            String fwd = g.fresh(base + "_forward");
+            String bwd = g.fresh(base + "_backward");
+            g.node("Split", base + "_split", List.of(t), List.of(fwd, bwd), attr("axis", (long) axis));
+            String f = g.op("Squeeze", fwd + "_squeezed", List.of(fwd, g.longs("axes", axis)));
+            String b = g.op("Squeeze", bwd + "_squeezed", List.of(bwd, g.longs("axes", axis)));
+            switch (l.mergeMode()) {
+                case SUM:
+                    return g.op("Add", base, List.of(f, b));
+                case MUL:
+                    return g.op("Mul", base, List.of(f, b));
+                default: {
+                    String sum = g.op("Add", base + "_sum", List.of(f, b));
+                    return g.op("Div", base, List.of(sum, g.scalar("two", 2f)));
+                }
+            }
+        }
+
+        /** The sequence lengths as int64 (ReverseSequence's type): the lengths input cast, or T for every sequence. */
+        private String lengths64() {
+            if (lengths64 == null) {
+                if (lengths32 != null) {
+                    lengths64 = g.op("Cast", "seq_lens_int64", List.of(lengths32), attr("to", (long) INT64));
+                } else {
+                    String shape = g.op("Shape", "x_shape", List.of(xTimeMajor));
+                    String time = g.op("Slice", "time_steps", List.of(shape, g.longs("starts", 0), g.longs("ends", 1)));
+                    String batch = g.op("Slice", "batch_size", List.of(shape, g.longs("starts", 1), g.longs("ends", 2)));
+                    lengths64 = g.op("Expand", "full_lengths", List.of(time, batch));
+                }
+            }
+            return lengths64;
+        }
+
+        private String dense(DenseLayer d, String x) {
+            String name = d.name();
+            String product = g.op("MatMul", name + "_matmul",
+                    List.of(x, g.floats(name + "_kernel", new int[] {d.inputSize(), d.outputSize()}, d.weights().kernel())));
+            String biased = g.op("Add", name + "_biased", List.of(product, g.floats(name + "_bias", new int[] {d.outputSize()}, d.weights().bias())));
+            return activation(d.activation(), biased, name);
+        }
+
+        private String activation(Activation a, String x, String base) {
+            String out = base + "_" + a.kind().onnxName().toLowerCase(java.util.Locale.ROOT);
+            switch (a.kind()) {
+                case LINEAR:
+                    return x;
+                case SOFTMAX:
+                    return g.op("Softmax", out, List.of(x), attr("axis", -1L));
+                case SIGMOID:
+                case TANH:
+                case RELU:
+                case SOFTSIGN:
+                case SOFTPLUS:
+                    return g.op(a.kind().onnxName(), out, List.of(x));
+                case HARD_SIGMOID:
+                    return g.op("HardSigmoid", out, List.of(x), attr("alpha", a.alpha()), attr("beta", a.beta()));
+                case LEAKY_RELU:
+                case THRESHOLDED_RELU:
+                case ELU:
+                    return g.op(a.kind().onnxName(), out, List.of(x), attr("alpha", a.alpha()));
+                case AFFINE: {
+                    String scaled = g.op("Mul", out + "_scaled", List.of(x, g.scalar("alpha", a.alpha())));
+                    return g.op("Add", out, List.of(scaled, g.scalar("beta", a.beta())));
+                }
+                case SCALED_TANH: {
+                    String inner = g.op("Mul", out + "_inner", List.of(x, g.scalar("beta", a.beta())));
+                    String tanh = g.op("Tanh", out + "_tanh", List.of(inner));
+                    return g.op("Mul", out, List.of(tanh, g.scalar("alpha", a.alpha())));
+                }
+                default:
+                    throw new IllegalStateException("activation " + a + " has no ONNX form");
+            }
+        }
+
+        private static String onnxDirection(Direction d) {
+            switch (d) {
+                case FORWARD: return "forward";
+                case REVERSE: return "reverse";
+                default: return "bidirectional";
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one benchmark command: builds lstm-bench's jar (no tests), then runs tools/bench/side_by_side.py, which times
+# PyTorch, ONNX Runtime (Python), Keras/TensorFlow and every lstm4j backend on the same shapes, weights and thread
+# count, and writes benchmarks/results/<date>/ (results.md, chart.png, results.json). See benchmarks/README.md.
+#   tools/bench/run.sh                 full run (about 10 minutes on 2 cores)
+#   tools/bench/run.sh --quick         shorter sampling
+#   BENCH_THREADS=2 tools/bench/run.sh every engine on 2 threads
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+threads="${BENCH_THREADS:-1}"
+# One thread for every engine, including anything that reads these (MKL in PyTorch, OpenMP in ND4J, TensorFlow).
+export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+       TF_NUM_INTRAOP_THREADS="$threads" TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 BENCH_THREADS="$threads"
+export BENCH_COMMAND="tools/bench/run.sh $*"
+echo "run.sh: building lstm-bench (mvn package -pl lstm-bench -am -DskipTests)" >&2
+(cd "$root" && mvn -q -B -ntp package -pl lstm-bench -am -DskipTests) >&2
+exec /work/venvs/torch/bin/python "$root/tools/bench/side_by_side.py" --threads "$threads" "$@"

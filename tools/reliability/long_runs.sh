@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Soak runs: for every backend on lstm-reliability's class path (or those named as arguments),
+# 10^6 streaming steps through one predictor and 10^4 predictor open/close cycles, with resident
+# memory (VmRSS) and JavaCPP native bytes sampled after warm-up and at the end. Appends a Markdown
+# table to reliability/results/<UTC date>.md and exits 1 if any phase grew more than 5 %.
+#
+#   tools/reliability/long_runs.sh                 # every available backend, full length
+#   STEPS=10000 CYCLES=200 tools/reliability/long_runs.sh java
+#
+# The heap is fixed (-Xms = -Xmx, pre-touched) so that RSS changes are native, metaspace or thread
+# growth rather than the collector sizing its heap; heap use after GC is reported beside it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+STEPS=${STEPS:-1000000}
+CYCLES=${CYCLES:-10000}
+HEAP=${HEAP:-256m}
+
+mvn -q -pl lstm-reliability -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+CP="lstm-reliability/target/classes:$(cat lstm-reliability/target/classpath.txt)"
+
+mkdir -p reliability/results
+OUT="reliability/results/$(date -u +%F).md"
+{
+  echo
+  echo "## Long runs $(date -u +%FT%TZ): $STEPS steps, $CYCLES cycles"
+  echo
+  echo "Commit $(git rev-parse --short HEAD); $(nproc) CPUs; $(java -version 2>&1 | head -1); -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch."
+  echo
+} >> "$OUT"
+set +e
+java -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch -cp "$CP" org.lstm4j.reliability.LongRun \
+    --steps "$STEPS" --cycles "$CYCLES" "$@" | tee -a "$OUT"
+status=${PIPESTATUS[0]}
+echo "Results appended to $OUT"
+exit "$status"
