@@ -158,6 +158,8 @@ public final class OnnxExporter {
         private String lengths32;
         /** int64 {@code [B]} for ReverseSequence, made on first use. */
         private String lengths64;
+        /** The raw Y {@code [T, D, B, H]} of the LSTM written last, or null when it has none. */
+        private String lastRawY;
 
         Writer(ExportGraph g, SequenceModel model) {
             this.g = g;
@@ -356,7 +358,6 @@ public final class OnnxExporter {
                     return;
                 case ONNX_Y:
                 case ONNX_Y_BATCHWISE: {
-                    // The merged [.., D*H] features are [.., D, H] in memory (concat keeps forward first), as PortBinding reads them.
                     LstmLayer last = lstms.get(lstms.size() - 1);
                     int d = last.directionCount();
                     int h = last.hiddenSize();
@@ -364,13 +365,16 @@ public final class OnnxExporter {
                         throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
                                 + p.layout() + " but the output width " + width + " is not directions x hidden = " + d + " x " + h);
                     }
+                    if (body.rawY() == null) {
+                        throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
+                                + p.layout() + ", an LSTM's own Y, but the model's last layer is not an LSTM that outputs sequences");
+                    }
+                    // The LSTM's own Y is this layout already (ONNX_Y) or one transpose away (batchwise).
                     if (p.layout() == Port.Layout.ONNX_Y) {
-                        String split = g.op("Reshape", p.name() + "_split", List.of(body.output, g.longs("shape", 0, 0, d, h)));
-                        g.opTo("Transpose", p.name(), List.of(split), ints("perm", 0, 2, 1, 3));
+                        g.opTo("Identity", p.name(), List.of(body.rawY()));
                         g.output(p.name(), FLOAT, TIME, d, BATCH, h);
                     } else {
-                        String batchMajor = g.op("Transpose", p.name() + "_batch_major", List.of(body.output), ints("perm", 1, 0, 2));
-                        g.opTo("Reshape", p.name(), List.of(batchMajor, g.longs("shape", 0, 0, d, h)));
+                        g.opTo("Transpose", p.name(), List.of(body.rawY()), ints("perm", 2, 0, 1, 3));
                         g.output(p.name(), FLOAT, BATCH, TIME, d, h);
                     }
                     return;
@@ -381,7 +385,8 @@ public final class OnnxExporter {
         }
 
         /** What the layers compute: the output and each LSTM's final states. */
-        private record Body(String output, boolean sequences, String[] hn, String[] cn) {
+        /** {@code rawY}: the last layer's raw LSTM Y {@code [T, D, B, H]} when the last layer is an LSTM outputting sequences, else null. */
+        private record Body(String output, boolean sequences, String[] hn, String[] cn, String rawY) {
         }
 
         /**
@@ -410,7 +415,8 @@ public final class OnnxExporter {
                     current = activation(a.activation(), current, a.name());
                 }
             }
-            return new Body(current, sequences, hn, cn);
+            boolean lastIsLstm = model.layers().get(model.layers().size() - 1) instanceof LstmLayer;
+            return new Body(current, sequences, hn, cn, lastIsLstm && sequences ? lastRawY : null);
         }
 
         /** One LSTM node and what turns its outputs into the layer's output; returns that output's name. */
@@ -449,6 +455,7 @@ public final class OnnxExporter {
                 inputs.remove(inputs.size() - 1);  // trailing optional inputs are left out, as the spec allows
             }
             String y = l.outputMode() == OutputMode.FINAL_STATE ? "" : g.fresh(name + "_Y");
+            lastRawY = y.isEmpty() ? null : y;
 
             List<AttributeProto> attrs = new ArrayList<>();
             attrs.add(attr("hidden_size", (long) h));
