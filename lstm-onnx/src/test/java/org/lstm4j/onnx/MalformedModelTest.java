@@ -118,6 +118,14 @@ class MalformedModelTest {
     }
 
     @Test
+    void metadataPropsAreCarriedIntoTheModel() {
+        byte[] bytes = ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17))
+                .addMetadataProps(StringStringEntryProto.newBuilder().setKey("scale").setValue("0.5"))
+                .setGraph(validGraph()).build().toByteArray();
+        assertEquals(java.util.Map.of("scale", "0.5"), OnnxImporter.importModel(bytes, "test.onnx").metadata());
+    }
+
+    @Test
     void aTruncatedFileIsReportedAsCorrupt() {
         byte[] full = model(validGraph());
         OnnxImportException e = refused(Arrays.copyOf(full, full.length / 2));
