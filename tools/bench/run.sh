@@ -12,6 +12,15 @@ threads="${BENCH_THREADS:-1}"
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
        TF_NUM_INTRAOP_THREADS="$threads" TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2 BENCH_THREADS="$threads"
 export BENCH_COMMAND="tools/bench/run.sh $*"
-echo "run.sh: building lstm-bench (mvn package -pl lstm-bench -am -DskipTests)" >&2
+echo "run.sh: building lstm-bench and the backends (mvn package -pl lstm-bench -am -DskipTests)" >&2
 (cd "$root" && mvn -q -B -ntp package -pl lstm-bench -am -DskipTests) >&2
-exec /work/venvs/torch/bin/python "$root/tools/bench/side_by_side.py" --threads "$threads" "$@"
+# The class path in an @argfile: a long java command line crashes ONNX Runtime 1.29.0's native start.
+args="$root/lstm-bench/target/bench.args"
+printf -- '-cp "%s:%s"\n' "$root/lstm-bench/target/classes" "$(cat "$root/lstm-bench/target/bench-classpath.txt")" > "$args"
+# Cold start of the pure-Java backends is also measured as an application using only them would start: lstm-api,
+# lstm-backend-java and SLF4J on the class path, without the native engines' jars.
+java_only="$root/lstm-bench/target/bench-java-only.args"
+printf -- '-cp "%s:%s:%s:%s"\n' "$root/lstm-bench/target/classes" "$root/lstm-api/target/lstm-api-0.1.0-SNAPSHOT.jar" \
+  "$root/lstm-backend-java/target/lstm-backend-java-0.1.0-SNAPSHOT.jar" \
+  "$(tr ':' '\n' < "$root/lstm-bench/target/bench-classpath.txt" | grep -E '/slf4j-(api|nop)-' | paste -sd:)" > "$java_only"
+exec /work/venvs/torch/bin/python "$root/tools/bench/side_by_side.py" --threads "$threads" --java-args "$args" --java-only-args "$java_only" "$@"

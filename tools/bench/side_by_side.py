@@ -324,16 +324,19 @@ def keras_part(work, out, threads, quick, shapes):
 
 # ---------------------------------------------------------------------------------------------- Java and cold start
 
-def java_cmd(jar):
-    return ["java", "--add-modules", "jdk.incubator.vector", "-Xmx6g", "-cp", jar]
+def java_cmd(java_args, heap="-Xmx6g"):
+    """java with the Vector API module (java-fast's kernels), ND4J's off-heap limits, and the class path in an @argfile
+    (a long command line crashes ONNX Runtime 1.29.0's native start)."""
+    return ["java", "--add-modules", "jdk.incubator.vector", heap, "-Dorg.bytedeco.javacpp.maxbytes=4g",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=10g", "@" + java_args]
 
 
-def run_java(jar, work, threads, quick, shapes, backends):
+def run_java(java_args, work, threads, quick, shapes, backends):
     out = os.path.join(work, "java.json")
-    cmd = java_cmd(jar) + ["org.lstm4j.bench.SideBySide", "--data", work, "--out", out, "--threads", str(threads),
+    cmd = java_cmd(java_args) + ["org.lstm4j.bench.SideBySide", "--data", work, "--out", out, "--threads", str(threads),
                            "--shapes", ",".join(shapes), "--backends", backends] + (["--quick"] if quick else [])
     print("$ " + " ".join(cmd), flush=True)
-    subprocess.run(cmd, check=True, stderr=subprocess.DEVNULL if False else None)
+    subprocess.run(cmd, check=True)
     with open(out) as f:
         return json.load(f)
 
@@ -351,14 +354,17 @@ def spawn_measured(cmd):
     return t_spawn, stdout, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024.0, p.returncode
 
 
-def cold_start(jar, backends, reps):
-    """New JVM -> backend selected, seed model compiled, first prediction; and the peak RSS of a process doing one (c)."""
+def cold_start(java_args, java_only_args, backends, reps):
+    """New JVM -> backend selected, seed model compiled, first prediction; and the peak RSS of a process doing one (c).
+    The pure-Java backends run twice: with only their own jars on the class path, and with every backend's."""
     rows = []
-    for be in backends:
+    runs = [(be, java_only_args, "lstm-api + lstm-backend-java only") for be in backends if be.startswith("java")]
+    runs += [(be, java_args, "every backend") for be in backends]
+    for be, java_args, cp_label in runs:
         firsts, walls, cpus, rss = [], [], [], []
         skipped = None
         for _ in range(reps):
-            t_spawn, out, wall, cpu, maxrss, rc = spawn_measured(java_cmd(jar)[:3] + ["-cp", jar, "org.lstm4j.bench.ColdStart", be])
+            t_spawn, out, wall, cpu, maxrss, rc = spawn_measured(java_cmd(java_args, "-Xmx1g") + ["org.lstm4j.bench.ColdStart", be])
             if "skipped=" in out or rc != 0:
                 skipped = out.strip().split("skipped=", 1)[-1] or f"exit code {rc}"
                 break
@@ -368,11 +374,11 @@ def cold_start(jar, backends, reps):
             cpus.append(cpu)
             rss.append(int(out.split("peak_rss_kib=")[1].split()[0]) / 1024.0)
         if skipped:
-            rows.append({"backend": be, "skipped": skipped})
+            rows.append({"backend": be, "class_path": cp_label, "skipped": skipped})
             continue
-        _, out, wall_c, _, _, rc = spawn_measured(java_cmd(jar)[:3] + ["-cp", jar, "org.lstm4j.bench.ColdStart", be, "c"])
+        _, out, wall_c, _, _, rc = spawn_measured(java_cmd(java_args, "-Xmx1g") + ["org.lstm4j.bench.ColdStart", be, "c"])
         rss_c = int(out.split("peak_rss_kib=")[1].split()[0]) / 1024.0 if "peak_rss_kib=" in out else None
-        rows.append({"backend": be, "first_prediction_s": statistics.median(firsts), "process_wall_s": statistics.median(walls),
+        rows.append({"backend": be, "class_path": cp_label, "first_prediction_s": statistics.median(firsts), "process_wall_s": statistics.median(walls),
                      "process_cpu_s": statistics.median(cpus), "peak_rss_mib_seed_model": max(rss),
                      "peak_rss_mib_throughput_c": rss_c if rc == 0 else None, "reps": reps})
         print(json.dumps(rows[-1]), flush=True)
@@ -381,7 +387,7 @@ def cold_start(jar, backends, reps):
 
 # ---------------------------------------------------------------------------------------------- report
 
-def report(out_dir, meta, rows, peak, cold, chart_jar):
+def report(out_dir, meta, rows, peak, cold, java_args):
     import numpy as np  # noqa: F401  (the torch venv has it; keeps the report's environment explicit)
     os.makedirs(out_dir, exist_ok=True)
     basis = meta["ratio_basis"]
@@ -440,14 +446,14 @@ def report(out_dir, meta, rows, peak, cold, chart_jar):
           f"({basis}) from {peak['peak_source']}; all: " + "; ".join(
               f"{k} {v['gflops_cpu']:.1f} (CPU) / {v['gflops_wall']:.1f} (wall)" for k, v in peak["kernels"].items()) + "\n",
           "## Results"] + table
-    md += ["\n## Cold start and memory (new JVM per run, median of %d; peak RSS from wait4)\n" % meta["cold_reps"],
-           "| backend | to first prediction s (wall) | process wall s | process CPU s | peak RSS MiB, seed model | peak RSS MiB, one (c) call |",
-           "|---|---:|---:|---:|---:|---:|"]
+    md += ["\n## Cold start and memory (new JVM per run, median of %d; peak RSS = the JVM's own VmHWM from /proc/self/status)\n" % meta["cold_reps"],
+           "| backend | class path | to first prediction s (wall) | process wall s | process CPU s | peak RSS MiB, seed model | peak RSS MiB, one (c) call |",
+           "|---|---|---:|---:|---:|---:|---:|"]
     for c in cold:
         if "skipped" in c:
-            md.append(f"| {c['backend']} | skipped: {c['skipped']} | | | | |")
+            md.append(f"| {c['backend']} | {c['class_path']} | skipped: {c['skipped']} | | | | |")
         else:
-            md.append(f"| {c['backend']} | {c['first_prediction_s']:.3f} | {c['process_wall_s']:.3f} | {c['process_cpu_s']:.3f} | "
+            md.append(f"| {c['backend']} | {c['class_path']} | {c['first_prediction_s']:.3f} | {c['process_wall_s']:.3f} | {c['process_cpu_s']:.3f} | "
                       f"{c['peak_rss_mib_seed_model']:.0f} | {c['peak_rss_mib_throughput_c'] or float('nan'):.0f} |")
     md += ["\n## Targets (issue 9), from this run\n", "```", json.dumps(targets, indent=1), "```"]
     with open(os.path.join(out_dir, "results.md"), "w") as f:
@@ -457,7 +463,7 @@ def report(out_dir, meta, rows, peak, cold, chart_jar):
     tsv = os.path.join(out_dir, "ratios.tsv")
     with open(tsv, "w") as f:
         f.write("\n".join(ratios_tsv) + "\n")
-    subprocess.run(["java", "-Djava.awt.headless=true", "-cp", chart_jar, "org.lstm4j.bench.ChartWriter", tsv,
+    subprocess.run(["java", "-Djava.awt.headless=true", "@" + java_args, "org.lstm4j.bench.ChartWriter", tsv,
                     os.path.join(out_dir, "chart.png"),
                     f"lstm4j vs Python anchors, {meta['date']}, {meta['threads']} thread, {basis} time ({meta['machine_short']})"], check=True)
     os.remove(tsv)
@@ -474,7 +480,10 @@ def main():
     ap.add_argument("--shapes", default="a,b,c,d")
     ap.add_argument("--backends", default="java,java-fast,java-fast-scalar,onnx,tf,nd4j,ort-java")
     ap.add_argument("--ratio-basis", choices=("cpu", "wall"), default="cpu")
-    ap.add_argument("--jar", default=os.path.join(ROOT, "lstm-bench", "target", "benchmarks.jar"))
+    ap.add_argument("--java-only-args", default=os.path.join(ROOT, "lstm-bench", "target", "bench-java-only.args"),
+                    help="java @argfile with only the pure-Java backend's class path (run.sh writes it)")
+    ap.add_argument("--java-args", default=os.path.join(ROOT, "lstm-bench", "target", "bench.args"),
+                    help="java @argfile with -cp (run.sh writes it)")
     ap.add_argument("--keras-python", default="/work/venvs/keras/bin/python")
     ap.add_argument("--cold-reps", type=int, default=3)
     args = ap.parse_args()
@@ -509,10 +518,10 @@ def main():
         kj = json.load(f)
     rows += kj["rows"]
     print("== lstm4j (Java)", flush=True)
-    jj = run_java(args.jar, args.work, args.threads, args.quick, shapes, args.backends)
+    jj = run_java(args.java_args, args.work, args.threads, args.quick, shapes, args.backends)
     rows += jj["rows"]
     print("== cold start", flush=True)
-    cold = cold_start(args.jar, ["java", "java-fast", "onnx", "tf", "nd4j"], args.cold_reps)
+    cold = cold_start(args.java_args, args.java_only_args, ["java", "java-fast", "onnx", "tf", "nd4j"], args.cold_reps)
     cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     meta = {
@@ -539,7 +548,7 @@ def main():
         "python_peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
     out_dir = args.out or os.path.join(ROOT, "benchmarks", "results", datetime.date.today().isoformat())
-    targets = report(out_dir, meta, rows, peak, cold, args.jar)
+    targets = report(out_dir, meta, rows, peak, cold, args.java_args)
     print(json.dumps(targets, indent=1))
     print("written: " + out_dir)
 

@@ -211,17 +211,24 @@ public final class Backends {
         }
 
         /**
-         * The named backend, or the one the rules choose when {@code name} is null or blank; logs
-         * once per selector which backends were skipped and, when several are usable, which won.
+         * The named backend, or the one the rules choose when {@code name} is null or blank; after an
+         * automatic choice, logs once per selector which backends were skipped and, when several are
+         * usable, which won (a named backend is used without probing the others).
          *
          * @throws BackendSelectionException with a message saying what to add or set
          */
         public BackendProvider select(String name) {
             Report r = report(name);
+            String requested = requestedName(name);
             if (r.chosen().isEmpty()) {
-                throw failure(r, requestedName(name));
+                throw failure(r, requested);
             }
-            announce(r);
+            if (requested == null) {
+                // Only an automatic choice is announced: surveying the other backends probes their availability,
+                // which loads every engine's natives (seconds and hundreds of MB with TensorFlow and ND4J on the
+                // class path) when the caller named the one it wants.
+                announce(r);
+            }
             return r.chosen().get();
         }
 
