@@ -81,6 +81,12 @@ final class Stages {
         boolean inputForget;
         List<LstmWeights> weights = new ArrayList<>();
         String seqLensPort;
+        /**
+         * A forward ONNX LSTM over a time-reversed input (Keras go_backwards as Keras and tf2onnx write it): the
+         * stage is a reverse layer whose Y is in processing order, so that one reversal is the stage's own and
+         * belongs to its reversed output order, not to a layer that reads Y.
+         */
+        boolean overReversedInput;
         /** The source of Y_h, for Keras's bidirectional final output built from Y's last forward and first backward step. */
         Values.Source yh;
         final List<StateFeed> feeds = new ArrayList<>();

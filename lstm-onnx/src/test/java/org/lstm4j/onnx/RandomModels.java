@@ -61,10 +61,9 @@ final class RandomModels {
     /**
      * Options for {@link #model}: which features the random draw may use. {@code importerOneToOne} keeps to
      * models the importer maps back one to one: no standalone activation layers (it reads them as dense
-     * layers), no Affine or ScaledTanh dense activations (no ONNX operator; written as Mul/Add), and
-     * go_backwards only in models of one LSTM layer (the importer recognises a forward LSTM over the
-     * time-reversed graph input, Keras's and tf2onnx's form, but refuses a reverse or bidirectional LSTM
-     * after it, and reads a forward LSTM over a reversed earlier LSTM output as two reversals).
+     * layers) and no Affine or ScaledTanh dense activations (no ONNX operator; written as Mul/Add).
+     * go_backwards is drawn in stacks too: the importer maps a forward LSTM over a time-reversed sequence
+     * (Keras's and tf2onnx's form) wherever it is in the stack.
      */
     record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes, boolean dense,
                     boolean importerOneToOne) {
@@ -94,7 +93,7 @@ final class RandomModels {
             if (dir == Direction.BIDIRECTIONAL) {
                 lb.mergeMode(merge);  // one direction keeps the default CONCAT, as importers write it
             }
-            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean() && (layers == 1 || !f.importerOneToOne())) {
+            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean()) {
                 lb.reversedOutputOrder(true);
             }
             if (f.activations() && rnd.nextInt(3) == 0) {
