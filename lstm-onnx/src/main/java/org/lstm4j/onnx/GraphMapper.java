@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.LstmLayer;
@@ -2176,17 +2177,14 @@ final class GraphMapper {
                 return;
             }
         }
-        // An activation straight on an LSTM's output (or on an activated dense output) becomes an identity-kernel dense layer.
+        // An activation not belonging to a MatMul/Gemm(+Add) before it (straight on an LSTM's output, or on an activated
+        // dense output) is a standalone activation layer (PyTorch nn.ReLU between layers, Keras Activation).
         Stream s = stream(w, "its input");
         if (s.stage() instanceof InputStage || s.rawLayout() != null) {
             throw fail("applies " + op + " to " + w.src + ", which is not a layer's merged output");
         }
         int width = s.width();
-        float[] eye = new float[width * width];
-        for (int i = 0; i < width; i++) {
-            eye[i * width + i] = 1f;
-        }
-        DenseStage d = new DenseStage(nodeName(node), op, s, width, width, eye, null, a, s.roles(), s.dims());
+        DenseStage d = DenseStage.standaloneActivation(nodeName(node), op, s, width, a, s.roles(), s.dims());
         out(0, View.identity(d.source));
     }
 
@@ -2824,8 +2822,12 @@ final class GraphMapper {
                             + "layer only as the input of a forward LSTM (Keras go_backwards)");
                 }
                 Activation act = dst.activation == null ? Activation.linear() : dst.activation;
-                mb.add(build(() -> DenseLayer.of(dst.name, DenseWeights.of(dst.inputSize, dst.units, dst.kernel, dst.bias), act),
-                        dst.toString()));
+                if (dst.kernel == null) {
+                    mb.add(build(() -> ActivationLayer.of(dst.name, dst.units, act), dst.toString()));
+                } else {
+                    mb.add(build(() -> DenseLayer.of(dst.name, DenseWeights.of(dst.inputSize, dst.units, dst.kernel, dst.bias), act),
+                            dst.toString()));
+                }
             }
         }
         // Sequence lengths go to every LSTM or to none: they are one property of the batch.

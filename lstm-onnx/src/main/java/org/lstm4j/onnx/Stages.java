@@ -109,6 +109,7 @@ final class Stages {
         final String opType;
         final int inputSize;
         final int units;
+        /** Null for a standalone activation (an activation node with no MatMul/Gemm of its own): no weights at all. */
         final float[] kernel;
         final float[] bias;
         final Activation activation;
@@ -134,6 +135,12 @@ final class Stages {
             Values.Dim[] dims = inDims.clone();
             dims[dims.length - 1] = Values.Dim.of(units);
             this.source = new Values.Source(Values.Kind.DENSE, this, null, dims, roles.clone());
+        }
+
+        /** An elementwise activation (or softmax) over {@code width} features that keeps the width: an ActivationLayer. */
+        static DenseStage standaloneActivation(String name, String opType, Stream prev, int width, Activation activation,
+                                               Values.Role[] roles, Values.Dim[] inDims) {
+            return new DenseStage(name, opType, prev, width, width, null, null, activation, roles, inDims);
         }
 
         DenseStage withBias(String nodeName, float[] b) {

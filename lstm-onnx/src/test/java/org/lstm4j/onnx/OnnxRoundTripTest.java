@@ -26,7 +26,7 @@ class OnnxRoundTripTest {
     /**
      * Exactly the same model ({@link SequenceModel#equals}: name, layers with their names, weights and
      * options, ports, metadata) for every model the importer maps one to one (see
-     * {@link RandomModels.Features.oneToOneForImporter()} for the three kinds it does not).
+     * {@link RandomModels.Features} for the kinds it does not).
      */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
