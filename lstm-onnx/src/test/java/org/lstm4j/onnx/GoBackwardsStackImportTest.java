@@ -1,11 +1,19 @@
 package org.lstm4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.lstm4j.onnx.MalformedModelTest.assertMessage;
+import static org.lstm4j.onnx.MalformedModelTest.floats;
+import static org.lstm4j.onnx.MalformedModelTest.info;
+import static org.lstm4j.onnx.MalformedModelTest.ints;
+import static org.lstm4j.onnx.MalformedModelTest.model;
+import static org.lstm4j.onnx.MalformedModelTest.node;
+import static org.lstm4j.onnx.MalformedModelTest.refused;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +26,7 @@ import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.SequenceModel;
+import org.lstm4j.onnx.proto.OnnxProto.GraphProto;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
@@ -101,6 +110,31 @@ class GoBackwardsStackImportTest {
         assertEquals(m.lstmLayers(), back.lstmLayers(), "LSTM layers");
         assertEquals(m, back);
         assertSameFunction(description, m, back, description.hashCode());
+    }
+
+    /** LSTM, then a dense layer on every step, then the dense output over reversed time as the graph output. */
+    private static GraphProto.Builder denseOutput(boolean reversed) {
+        GraphProto.Builder g = MalformedModelTest.validGraph().clearOutput()
+                .addOutput(info("out", "batch", "time", 2))
+                .addInitializer(floats("K", new long[] {3, 2}))
+                .addNode(node("MatMul", "dense", new String[] {"y", "K"}, new String[] {reversed ? "d" : "out"}));
+        if (reversed) {
+            g.addInitializer(ints("starts", -1)).addInitializer(ints("ends", Long.MIN_VALUE)).addInitializer(ints("axes", 1))
+                    .addInitializer(ints("steps", -1))
+                    .addNode(node("Slice", "reverse_time", new String[] {"d", "starts", "ends", "axes", "steps"}, new String[] {"out"}));
+        }
+        return g;
+    }
+
+    /**
+     * A time reversal after a dense layer is mapped only as the input of a forward LSTM (go_backwards); a reversed
+     * dense output as the model's output has no lstm4j form and must be refused, not imported in input order.
+     */
+    @Test
+    void reversedDenseOutputAsGraphOutputIsRefused() {
+        // The same graph without the reversal imports: the refusal is about the reversal alone.
+        assertEquals(2, OnnxImporter.importModel(model(denseOutput(false)), "test.onnx").layers().size());
+        assertMessage(refused(model(denseOutput(true))), "test.onnx", "MatMul node 'dense'", "read time-reversed by the graph output");
     }
 
     private static void assertSameFunction(String what, SequenceModel expectedModel, SequenceModel imported, long seed) {
