@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.LstmLayer;
@@ -2176,17 +2177,14 @@ final class GraphMapper {
                 return;
             }
         }
-        // An activation straight on an LSTM's output (or on an activated dense output) becomes an identity-kernel dense layer.
+        // An activation not belonging to a MatMul/Gemm(+Add) before it (straight on an LSTM's output, or on an activated
+        // dense output) is a standalone activation layer (PyTorch nn.ReLU between layers, Keras Activation).
         Stream s = stream(w, "its input");
         if (s.stage() instanceof InputStage || s.rawLayout() != null) {
             throw fail("applies " + op + " to " + w.src + ", which is not a layer's merged output");
         }
         int width = s.width();
-        float[] eye = new float[width * width];
-        for (int i = 0; i < width; i++) {
-            eye[i * width + i] = 1f;
-        }
-        DenseStage d = new DenseStage(nodeName(node), op, s, width, width, eye, null, a, s.roles(), s.dims());
+        DenseStage d = DenseStage.standaloneActivation(nodeName(node), op, s, width, a, s.roles(), s.dims());
         out(0, View.identity(d.source));
     }
 
@@ -2244,17 +2242,22 @@ final class GraphMapper {
                             + "dense layer); lstm4j maps a dense head on every step or on the selected step, not a selection after it");
                 }
                 Role[] roles = new Role[w.rank()];
+                boolean timeReversed = false;
                 for (int i = 0; i < w.rank(); i++) {
                     List<Comp> a = w.axes.get(i);
-                    if (a.size() != 1 || !a.get(0).isFull(src) || a.get(0).reversed) {
+                    if (a.size() != 1 || !a.get(0).isFull(src)
+                            || a.get(0).reversed && src.roles[a.get(0).axis] != Role.TIME) {
                         throw fail(what + " reshapes or selects the output of " + src.stage + " in a way lstm4j does not map");
                     }
                     roles[i] = src.roles[a.get(0).axis];
+                    timeReversed |= a.get(0).reversed;
                 }
                 if (roles[roles.length - 1] != Role.FEAT) {
                     throw fail(what + " moves the features axis of " + src.stage + " away from the end");
                 }
-                return new Stream(src.stage, roles, w.dims(), null, null, false, null);
+                // A dense layer works on each step alone, so a time reversal after it can only belong to the layer that
+                // reads it: an LSTM reading it is go_backwards; any other reader is refused when the chain is built.
+                return new Stream(src.stage, roles, w.dims(), null, null, timeReversed, null);
             }
             case LSTM_Y: case LSTM_YH: case LSTM_YC:
                 return lstmStream(w, what);
@@ -2528,9 +2531,13 @@ final class GraphMapper {
             if (s.width() != i) {
                 throw fail("W reads " + i + " features but " + s.stage() + " gives " + s.width());
             }
-            reversedInput = s.reversed();
-            // A reversal between two layers belongs to the reading layer (it becomes a reverse layer), not to the previous one.
-            st.prev = new Stream(s.stage(), s.roles(), s.dims(), s.mode(), s.merge(), false, null);
+            // s.reversed() is the time order of X relative to the positions of the previous stage's output. A go_backwards
+            // stage writes Y already reversed (in processing order): that reversal is the previous layer's reversed output
+            // order, and only a further explicit reversal (ReverseSequence, step -1 Slice) makes this layer go_backwards.
+            // Counting the previous stage's own reversal here as well would mark both layers as reversed.
+            boolean ownReversal = s.stage() instanceof LstmStage writer && writer.overReversedInput;
+            reversedInput = s.reversed() != ownReversal;
+            st.prev = new Stream(s.stage(), s.roles(), s.dims(), s.mode(), s.merge(), ownReversal, null);
             timeDim = s.dims()[st.layout == 0 ? 0 : 1];
             batchDim = s.dims()[st.layout == 0 ? 1 : 0];
         }
@@ -2541,6 +2548,7 @@ final class GraphMapper {
                         + "(Keras go_backwards) is mapped");
             }
             st.direction = Direction.REVERSE;
+            st.overReversedInput = true;
             if (in(4) != null) {
                 throw fail("reads a time-reversed input and has sequence_lens; a reversal of padded sequences does not map to a reverse layer");
             }
@@ -2808,9 +2816,18 @@ final class GraphMapper {
                 mb.add(build(() -> lb.build(), l.toString()));
             } else {
                 DenseStage dst = (DenseStage) c;
+                if (r.reversed()) {
+                    throw new OnnxImportException(source + ": the output of " + dst + " is read time-reversed by "
+                            + (r == main ? "the graph output" : "the next layer") + "; lstm4j maps a time reversal after a dense "
+                            + "layer only as the input of a forward LSTM (Keras go_backwards)");
+                }
                 Activation act = dst.activation == null ? Activation.linear() : dst.activation;
-                mb.add(build(() -> DenseLayer.of(dst.name, DenseWeights.of(dst.inputSize, dst.units, dst.kernel, dst.bias), act),
-                        dst.toString()));
+                if (dst.kernel == null) {
+                    mb.add(build(() -> ActivationLayer.of(dst.name, dst.units, act), dst.toString()));
+                } else {
+                    mb.add(build(() -> DenseLayer.of(dst.name, DenseWeights.of(dst.inputSize, dst.units, dst.kernel, dst.bias), act),
+                            dst.toString()));
+                }
             }
         }
         // Sequence lengths go to every LSTM or to none: they are one property of the batch.

@@ -81,6 +81,12 @@ final class Stages {
         boolean inputForget;
         List<LstmWeights> weights = new ArrayList<>();
         String seqLensPort;
+        /**
+         * A forward ONNX LSTM over a time-reversed input (Keras go_backwards as Keras and tf2onnx write it): the
+         * stage is a reverse layer whose Y is in processing order, so that one reversal is the stage's own and
+         * belongs to its reversed output order, not to a layer that reads Y.
+         */
+        boolean overReversedInput;
         /** The source of Y_h, for Keras's bidirectional final output built from Y's last forward and first backward step. */
         Values.Source yh;
         final List<StateFeed> feeds = new ArrayList<>();
@@ -103,6 +109,7 @@ final class Stages {
         final String opType;
         final int inputSize;
         final int units;
+        /** Null for a standalone activation (an activation node with no MatMul/Gemm of its own): no weights at all. */
         final float[] kernel;
         final float[] bias;
         final Activation activation;
@@ -128,6 +135,12 @@ final class Stages {
             Values.Dim[] dims = inDims.clone();
             dims[dims.length - 1] = Values.Dim.of(units);
             this.source = new Values.Source(Values.Kind.DENSE, this, null, dims, roles.clone());
+        }
+
+        /** An elementwise activation (or softmax) over {@code width} features that keeps the width: an ActivationLayer. */
+        static DenseStage standaloneActivation(String name, String opType, Stream prev, int width, Activation activation,
+                                               Values.Role[] roles, Values.Dim[] inDims) {
+            return new DenseStage(name, opType, prev, width, width, null, null, activation, roles, inDims);
         }
 
         DenseStage withBias(String nodeName, float[] b) {

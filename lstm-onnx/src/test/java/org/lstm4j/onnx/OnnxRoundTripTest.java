@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
-import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
@@ -27,7 +26,7 @@ class OnnxRoundTripTest {
     /**
      * Exactly the same model ({@link SequenceModel#equals}: name, layers with their names, weights and
      * options, ports, metadata) for every model the importer maps one to one (see
-     * {@link RandomModels.Features.oneToOneForImporter()} for the three kinds it does not).
+     * {@link RandomModels.Features} for the kinds it does not).
      */
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
@@ -61,10 +60,7 @@ class OnnxRoundTripTest {
     /**
      * For every random model (all features) that the importer accepts, the imported model computes the
      * same function: the reference engine's predictions of the two agree, on full-length sequences from
-     * random initial states. Models with go_backwards in a stack of LSTMs are left out: the importer (at
-     * the time of writing) maps go_backwards rightly only on a lone LSTM; in a stack it counts the one time
-     * reversal twice, marking the LSTM before or after the go_backwards layer as well (seeds 70, 78 and 283
-     * show it), or refuses the model.
+     * random initial states, go_backwards in a stack of LSTMs included ({@link GoBackwardsStackImportTest}).
      */
     @Test
     void importOfExportComputesTheSameFunctionWheneverTheImporterAcceptsIt() {
@@ -73,10 +69,6 @@ class OnnxRoundTripTest {
         List<String> refused = new ArrayList<>();
         for (long seed = 1; seed <= 300; seed++) {
             SequenceModel m = RandomModels.model(seed, RandomModels.Features.all());
-            List<LstmLayer> lstms = m.lstmLayers();
-            if (lstms.size() > 1 && lstms.stream().anyMatch(LstmLayer::reversedOutputOrder)) {
-                continue;
-            }
             SequenceModel back;
             try {
                 back = OnnxImporter.importModel(OnnxExporter.export(m), "export of " + m.name());

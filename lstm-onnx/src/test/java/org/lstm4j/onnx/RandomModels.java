@@ -60,11 +60,11 @@ final class RandomModels {
 
     /**
      * Options for {@link #model}: which features the random draw may use. {@code importerOneToOne} keeps to
-     * models the importer maps back one to one: no standalone activation layers (it reads them as dense
-     * layers), no Affine or ScaledTanh dense activations (no ONNX operator; written as Mul/Add), and
-     * go_backwards only in models of one LSTM layer (the importer recognises a forward LSTM over the
-     * time-reversed graph input, Keras's and tf2onnx's form, but refuses a reverse or bidirectional LSTM
-     * after it, and reads a forward LSTM over a reversed earlier LSTM output as two reversals).
+     * models the importer maps back one to one: no Affine or ScaledTanh activations (no ONNX operator; written
+     * as Mul/Add), no linear standalone activation (written as nothing), and no standalone activation right
+     * after a dense layer without activation (the graph is then a dense layer with that activation).
+     * go_backwards is drawn in stacks too: the importer maps a forward LSTM over a time-reversed sequence
+     * (Keras's and tf2onnx's form) wherever it is in the stack.
      */
     record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes, boolean dense,
                     boolean importerOneToOne) {
@@ -94,7 +94,7 @@ final class RandomModels {
             if (dir == Direction.BIDIRECTIONAL) {
                 lb.mergeMode(merge);  // one direction keeps the default CONCAT, as importers write it
             }
-            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean() && (layers == 1 || !f.importerOneToOne())) {
+            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean()) {
                 lb.reversedOutputOrder(true);
             }
             if (f.activations() && rnd.nextInt(3) == 0) {
@@ -114,12 +114,20 @@ final class RandomModels {
             LstmLayer l = lb.weights(ws).build();
             mb.add(l);
             width = l.outputSize();
+            DenseLayer dense = null;
             if (f.dense() && rnd.nextInt(3) == 0) {
-                width = addDense(mb, rnd, width, "dense" + k, false, f.importerOneToOne());
+                dense = addDense(mb, rnd, width, "dense" + k, false, f.importerOneToOne());
+                width = dense.outputSize();
             }
-            if (f.dense() && rnd.nextInt(4) == 0 && !f.importerOneToOne()) {
+            if (f.dense() && rnd.nextInt(4) == 0) {
                 // A standalone activation (PyTorch nn.ReLU between layers, Keras Activation).
-                mb.add(ActivationLayer.of("act" + k, width, pick(rnd, DENSE_ACTIVATIONS)));
+                Activation a = pick(rnd, DENSE_ACTIVATIONS);
+                boolean oneToOne = a.kind() != Activation.Kind.LINEAR && a.kind() != Activation.Kind.AFFINE
+                        && a.kind() != Activation.Kind.SCALED_TANH
+                        && (dense == null || dense.activation().kind() != Activation.Kind.LINEAR);
+                if (oneToOne || !f.importerOneToOne()) {
+                    mb.add(ActivationLayer.of("act" + k, width, a));
+                }
             }
         }
         if (f.dense() && rnd.nextBoolean()) {
@@ -128,7 +136,7 @@ final class RandomModels {
         return mb.build();
     }
 
-    private static int addDense(SequenceModel.Builder mb, Random rnd, int in, String name, boolean head, boolean onnxOperatorsOnly) {
+    private static DenseLayer addDense(SequenceModel.Builder mb, Random rnd, int in, String name, boolean head, boolean onnxOperatorsOnly) {
         int units = 1 + rnd.nextInt(5);
         Activation a = pick(rnd, DENSE_ACTIVATIONS);
         if (!head && a.kind() == Activation.Kind.SOFTMAX) {
@@ -137,8 +145,9 @@ final class RandomModels {
         if (onnxOperatorsOnly && (a.kind() == Activation.Kind.AFFINE || a.kind() == Activation.Kind.SCALED_TANH)) {
             a = Activation.sigmoid();
         }
-        mb.add(DenseLayer.of(name, DenseWeights.of(in, units, uniform(rnd, in * units, 0.8f), uniform(rnd, units, 0.3f)), a));
-        return units;
+        DenseLayer d = DenseLayer.of(name, DenseWeights.of(in, units, uniform(rnd, in * units, 0.8f), uniform(rnd, units, 0.3f)), a);
+        mb.add(d);
+        return d;
     }
 
     static <T> T pick(Random rnd, List<T> list) {
