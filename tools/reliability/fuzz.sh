@@ -20,7 +20,7 @@ for target in "${TARGETS[@]}"; do
   for round in $(seq 1 "$ROUNDS"); do
     log="target/fuzz-logs/$target-$round.log"
     echo "== $target, round $round of $ROUNDS (log: $log)"
-    if ! JAZZER_FUZZ=1 mvn -pl lstm-reliability -am test -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false > "$log" 2>&1; then
+    if ! JAZZER_FUZZ=1 mvn -pl lstm-reliability -am test-compile surefire:test@fuzz-regression -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false > "$log" 2>&1; then
       grep -a -E "== Java Exception|Caused by|crash-|FAILURE" "$log" | head -20
       echo "FINDING in $target: see $log"
       exit 1

@@ -6,6 +6,7 @@
 #
 #   tools/reliability/long_runs.sh                 # every available backend, full length
 #   STEPS=10000 CYCLES=200 tools/reliability/long_runs.sh java
+#   STEPS=100000 CYCLES=1000 SKIP_BUILD=1 tools/reliability/long_runs.sh tf
 #
 # The heap is fixed (-Xms = -Xmx, pre-touched) so that RSS changes are native, metaspace or thread
 # growth rather than the collector sizing its heap; heap use after GC is reported beside it.
@@ -15,9 +16,16 @@ STEPS=${STEPS:-1000000}
 CYCLES=${CYCLES:-10000}
 HEAP=${HEAP:-256m}
 
-mvn -q -pl lstm-reliability -am -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
-CP="lstm-reliability/target/classes:$(cat lstm-reliability/target/classpath.txt)"
+# SKIP_BUILD=1 reuses the last build (to run backends side by side with different lengths).
+if [ -z "${SKIP_BUILD:-}" ]; then
+  mvn -q -pl lstm-reliability -am -DskipTests package dependency:build-classpath \
+      -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime
+fi
+# The class path goes in an @argfile: ONNX Runtime 1.29.0's native library crashes the JVM (SIGSEGV, no
+# hs_err file) when the java command line is longer than about 4 KB, and this class path is longer.
+# See tools/reliability/ort_long_command_line.sh.
+ARGS=lstm-reliability/target/longrun.args
+echo "-cp lstm-reliability/target/classes:$(cat lstm-reliability/target/classpath.txt)" > "$ARGS"
 
 mkdir -p reliability/results
 OUT="reliability/results/$(date -u +%F).md"
@@ -29,7 +37,7 @@ OUT="reliability/results/$(date -u +%F).md"
   echo
 } >> "$OUT"
 set +e
-java -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch -cp "$CP" org.lstm4j.reliability.LongRun \
+java -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch @"$ARGS" org.lstm4j.reliability.LongRun \
     --steps "$STEPS" --cycles "$CYCLES" "$@" | tee -a "$OUT"
 status=${PIPESTATUS[0]}
 echo "Results appended to $OUT"

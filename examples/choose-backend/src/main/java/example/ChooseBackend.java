@@ -22,7 +22,9 @@ public final class ChooseBackend {
                 .build();
         System.out.println(Backends.report().reason());
         try (Predictor p = Backends.select().compile(model)) {
-            System.out.println("running on " + p.backendName() + ": " + p.predict(FloatTensor.zeros(2, 5, 3).reshape(2, 5, 3)).output());
+            float[] x = new float[2 * 5 * 3];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i);
+            System.out.println("running on " + p.backendName() + ": " + p.predict(FloatTensor.of(new int[] {2, 5, 3}, x)).output());
         }
     }
 }

@@ -137,6 +137,11 @@ public final class Backends {
             return provider != null ? provider.name() : "(failed to load: " + loadError.getMessage() + ")";
         }
 
+        /** Whether {@link #availability()} has been asked already. */
+        boolean probed() {
+            return availability != null;
+        }
+
         /** Asks the provider once; a provider whose check throws (a native library that will not link) is unavailable. */
         public Availability availability() {
             if (provider == null) {
@@ -256,43 +261,45 @@ public final class Backends {
                 return new Report(candidates, Optional.of(match.get().provider), source);
             }
 
-            List<Candidate> loaded = loaded().collect(Collectors.toList());
+            List<Candidate> loaded = loaded()
+                    .sorted(Comparator.comparingInt((Candidate c) -> c.provider.priority()).reversed().thenComparing(c -> c.provider.name()))
+                    .collect(Collectors.toList());
             if (loaded.isEmpty()) {
                 return new Report(candidates, Optional.empty(), noneFoundMessage());
             }
-            List<Candidate> available = loaded.stream().filter(c -> c.availability().available())
-                    .sorted(Comparator.comparingInt((Candidate c) -> c.provider.priority()).reversed()
-                            .thenComparing(c -> c.provider.name()))
-                    .collect(Collectors.toList());
-            if (available.isEmpty()) {
-                return new Report(candidates, Optional.empty(), "No lstm4j backend is available: " + loaded.stream()
-                        .map(c -> c.provider.name() + " (" + c.availability().reason() + ")").collect(Collectors.joining("; "))
-                        + ". Add org.lstm4j:lstm-backend-java, which needs no native code; " + HELP + ".");
+            // Probe in priority order and stop at the first that loads: starting a native engine takes
+            // seconds, and one that will not be used need not be started at all.
+            List<String> skipped = new ArrayList<>();
+            for (Candidate c : loaded) {
+                if (!c.availability().available()) {
+                    skipped.add(c.provider.name() + " (" + c.availability().reason() + ")");
+                    continue;
+                }
+                StringBuilder reason = new StringBuilder(loaded.size() == 1 ? "the only backend on the class path"
+                        : "highest priority of " + loaded.stream().map(x -> x.provider.name() + " (" + x.provider.priority() + ")")
+                        .collect(Collectors.joining(", ")));
+                if (!skipped.isEmpty()) {
+                    reason.append("; skipped as unavailable: ").append(String.join("; ", skipped));
+                }
+                return new Report(candidates, Optional.of(c.provider), reason.toString());
             }
-            BackendProvider chosen = available.get(0).provider;
-            String reason;
-            if (available.size() == 1) {
-                reason = "the only available backend";
-            } else {
-                reason = "highest priority of " + available.stream().map(c -> c.provider.name() + " (" + c.provider.priority() + ")")
-                        .collect(Collectors.joining(", "));
-            }
-            return new Report(candidates, Optional.of(chosen), reason);
+            return new Report(candidates, Optional.empty(), "No lstm4j backend is available: " + String.join("; ", skipped)
+                    + ". Add org.lstm4j:lstm-backend-java, which needs no native code; " + HELP + ".");
         }
 
-        /** Logs, once, what automatic selection did: unavailable backends skipped, several found. */
+        /** Logs, once, what selection did: unavailable backends it skipped, and the choice when several are on the class path. */
         private void announce(Report r) {
             if (announced) {
                 return;
             }
             announced = true;
             for (Candidate c : candidates) {
-                if (!c.availability().available()) {
+                // Only candidates selection already probed: asking the others would start their engines.
+                if (c.provider == null || c.probed() && !c.availability().available()) {
                     LOG.warn("lstm4j backend {} is unavailable and was skipped: {}", c.name(), c.availability().reason());
                 }
             }
-            long usable = loaded().filter(c -> c.availability().available()).count();
-            if (usable > 1 && r.chosen().isPresent()) {
+            if (loaded().count() > 1 && r.chosen().isPresent()) {
                 LOG.info("Class path contains several lstm4j backends: {}. Using '{}' ({}). Choose another with -D{}=NAME or {}=NAME.",
                         knownNames(), r.chosen().get().name(), r.reason(), PROPERTY, ENVIRONMENT_VARIABLE);
             }

@@ -107,6 +107,26 @@ class BackendsTest {
     }
 
     @Test
+    void enginesThatWillNotBeUsedAreNeverStarted() {
+        NamedProvider neverAsked = new NamedProvider("nd4j", 60, null) {
+            @Override
+            public Availability availability() {
+                throw new AssertionError("a lower-priority backend's engine was started although a higher one was available");
+            }
+        };
+        assertSame(ONNX, Backends.Selector.of(JAVA, neverAsked, ONNX).select());
+        assertSame(JAVA, Backends.Selector.of(JAVA, neverAsked, ONNX).select("java"));
+    }
+
+    @Test
+    void anUnavailableHigherPriorityBackendIsNamedInTheReason() {
+        NamedProvider off = new NamedProvider("tf", 80, Availability.unavailable("no natives for this platform", null));
+        Backends.Report r = Backends.Selector.of(JAVA, off).report(null);
+        assertSame(JAVA, r.chosen().orElseThrow());
+        assertTrue(r.reason().contains("skipped as unavailable: tf (no natives for this platform)"), r.reason());
+    }
+
+    @Test
     void theSystemPropertyOverridesPriority() {
         Backends.Selector s = Backends.Selector.of(JAVA, ONNX).withProperties(Map.of(Backends.PROPERTY, "java")::get);
         assertSame(JAVA, s.select());

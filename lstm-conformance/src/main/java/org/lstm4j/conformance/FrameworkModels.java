@@ -88,9 +88,14 @@ public final class FrameworkModels {
         }
         List<Port> ports = new ArrayList<>();
         ports.add(new Port(f.inputNames().get(0), Port.Role.SEQUENCE_INPUT, seq, List.of()));
+        int next = 1;
+        if (a.path("packed_sequence").asBoolean()) {
+            // pack_padded_sequence over the lengths input: ONNX sequence_lens semantics
+            ports.add(new Port(f.inputNames().get(next++), Port.Role.SEQUENCE_LENGTHS, Port.Layout.BATCH_MAJOR, List.of()));
+        }
         if (a.path("initial_states_in").asBoolean()) {
-            ports.add(Port.state(f.inputNames().get(1), Port.Role.INITIAL_HIDDEN, Port.Layout.STACKED, all));
-            ports.add(Port.state(f.inputNames().get(2), Port.Role.INITIAL_CELL, Port.Layout.STACKED, all));
+            ports.add(Port.state(f.inputNames().get(next), Port.Role.INITIAL_HIDDEN, Port.Layout.STACKED, all));
+            ports.add(Port.state(f.inputNames().get(next + 1), Port.Role.INITIAL_CELL, Port.Layout.STACKED, all));
         }
         ports.add(new Port(f.outputNames().get(0), Port.Role.OUTPUT, seq, List.of()));
         if (a.path("final_states_out").asBoolean()) {

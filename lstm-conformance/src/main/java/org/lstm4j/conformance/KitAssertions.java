@@ -11,25 +11,31 @@ public final class KitAssertions {
     private KitAssertions() {
     }
 
-    public static void assertClose(FloatTensor expected, FloatTensor got, Tolerance tolerance, String what) {
+    /** Asserts elementwise closeness; returns the largest absolute difference, for reports. */
+    public static double assertClose(FloatTensor expected, FloatTensor got, Tolerance tolerance, String what) {
         Tolerance.Comparison c = tolerance.compare(expected, got);
         if (!c.passed()) {
             Assertions.fail(what + ": " + c.detail());
         }
+        return c.maxAbsolute();
     }
 
-    public static void assertClose(ModelState expected, ModelState got, Tolerance tolerance, String what) {
+    /** Every layer's hidden and cell state; returns the largest absolute difference. */
+    public static double assertClose(ModelState expected, ModelState got, Tolerance tolerance, String what) {
         Assertions.assertEquals(expected.layers().size(), got.layers().size(), what + ": number of LSTM layers in the state");
+        double max = 0;
         for (int i = 0; i < expected.layers().size(); i++) {
             LstmState e = expected.layer(i);
             LstmState g = got.layer(i);
-            assertClose(e.hidden(), g.hidden(), tolerance, what + ", hidden state of LSTM layer " + i);
-            assertClose(e.cell(), g.cell(), tolerance, what + ", cell state of LSTM layer " + i);
+            max = Math.max(max, assertClose(e.hidden(), g.hidden(), tolerance, what + ", hidden state of LSTM layer " + i));
+            max = Math.max(max, assertClose(e.cell(), g.cell(), tolerance, what + ", cell state of LSTM layer " + i));
         }
+        return max;
     }
 
-    public static void assertClose(Prediction expected, Prediction got, Tolerance tolerance, String what) {
-        assertClose(expected.output(), got.output(), tolerance, what + ", output");
-        assertClose(expected.finalState(), got.finalState(), tolerance, what + ", final state");
+    /** Output and final state; returns the largest absolute difference. */
+    public static double assertClose(Prediction expected, Prediction got, Tolerance tolerance, String what) {
+        return Math.max(assertClose(expected.output(), got.output(), tolerance, what + ", output"),
+                assertClose(expected.finalState(), got.finalState(), tolerance, what + ", final state"));
     }
 }

@@ -39,15 +39,18 @@ final class ForecastChart {
             hx.add(x(labels, labels.get(i), i));
             hy.add(history[i]);
         }
-        List<Object> fx = new ArrayList<>();
-        List<Double> fy = new ArrayList<>();
+        // Forecast and actuals start from the last observation, so that the lines join the history.
+        List<Object> fx = new ArrayList<>(List.of(hx.get(hx.size() - 1)));
+        List<Double> fy = new ArrayList<>(List.of(history[history.length - 1]));
         for (int i = 0; i < forecast.length; i++) {
             fx.add(x(labels, futureLabels.get(i), history.length + i));
             fy.add(forecast[i]);
         }
         addSeries(chart, "history", hx, hy, new Color(60, 60, 60));
         if (actual.length > 0) {
-            addSeries(chart, "actual (held out)", fx.subList(0, actual.length), toList(actual), new Color(40, 130, 40));
+            List<Double> ay = new ArrayList<>(List.of(history[history.length - 1]));
+            ay.addAll(toList(actual));
+            addSeries(chart, "actual (held out)", fx.subList(0, actual.length + 1), ay, new Color(40, 130, 40));
         }
         XYSeries f = addSeries(chart, "LSTM forecast", fx, fy, new Color(200, 60, 30));
         f.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f));

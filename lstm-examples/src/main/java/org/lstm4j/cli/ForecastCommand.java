@@ -90,7 +90,9 @@ final class ForecastCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SequenceModel m;
         TimeSeriesCsv series;
+        String modelName;
         if (demo) {
+            modelName = "co2_lstm.onnx (demo)";
             m = OnnxImporter.importModel(resource("co2_lstm.onnx"), "demo co2_lstm.onnx");
             try (InputStream in = ForecastCommand.class.getResourceAsStream(DEMO + "co2_monthly.csv")) {
                 series = TimeSeriesCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8), "demo co2_monthly.csv");
@@ -102,6 +104,7 @@ final class ForecastCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("give --model and --csv (or --demo)");
             }
             m = OnnxImporter.importModel(model);
+            modelName = model.getFileName().toString();
             series = TimeSeriesCsv.read(csv);
         }
         Map<String, String> meta = m.metadata();
@@ -146,7 +149,7 @@ final class ForecastCommand implements Callable<Integer> {
         double millis = (System.nanoTime() - started) / 1e6;
 
         out.printf("Series '%s': %d steps (%s .. %s); model '%s', window %d, scaling %s; backend %s%n", col, values.length,
-                labels.get(0), labels.get(values.length - 1), m.name(), w, scaling.kind(), backendName);
+                labels.get(0), labels.get(values.length - 1), modelName, w, scaling.kind(), backendName);
         out.printf("Forecast of %d steps after %s in %.1f ms (%s)%n", n, labels.get(historyLength - 1), millis,
                 mode == Forecaster.Mode.SLIDING_WINDOW ? "autoregressive, sliding window" : "autoregressive, stateful");
         double[] actual = Arrays.copyOfRange(values, historyLength, historyLength + Math.min(k, n));
@@ -177,7 +180,7 @@ final class ForecastCommand implements Callable<Integer> {
             out.println("wrote " + output);
         }
         if (chart != null) {
-            ForecastChart.write(chart, "Forecast of " + col + " (" + m.name() + ", " + backendName + ")", col, labels, history,
+            ForecastChart.write(chart, "Forecast of " + col + " (" + modelName + ", backend " + backendName + ")", col, labels, history,
                     futureLabels, forecast, actual, w);
             out.println("wrote " + chart);
         }

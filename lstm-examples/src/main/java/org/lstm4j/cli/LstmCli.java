@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lstm", mixinStandardHelpOptions = true, version = "lstm4j 0.1.0-SNAPSHOT",
         description = "LSTM sequence models in Java: inspect, predict, forecast, and check that backends agree.",
         subcommands = {BackendsCommand.class, InspectCommand.class, PredictCommand.class, ForecastCommand.class,
-            ConformanceCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
+            ConformanceCommand.class, ExampleCommand.class, KerasExportCommand.class, CommandLine.HelpCommand.class})
 public final class LstmCli implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -81,6 +81,13 @@ final class ExportGraph {
         return out;
     }
 
+    /** Like {@link #op} with a node name of its own: layers' main nodes carry the layer's name, which importers read back. */
+    String opNamed(String opType, String nodeName, String outputBase, List<String> inputs, AttributeProto... attributes) {
+        String out = fresh(outputBase);
+        node(opType, nodeName, inputs, List.of(out), attributes);
+        return out;
+    }
+
     /** Like {@link #op} but writing to a name the caller chose (reserved by the caller). */
     void opTo(String opType, String output, List<String> inputs, AttributeProto... attributes) {
         node(opType, output, inputs, List.of(output), attributes);

@@ -28,6 +28,11 @@ import org.lstm4j.onnx.Stages.StateFeed;
 import org.lstm4j.onnx.Stages.Stream;
 import org.lstm4j.onnx.Values.Comp;
 import org.lstm4j.onnx.Values.Const;
+import org.lstm4j.onnx.Values.InversePerm;
+import org.lstm4j.onnx.Values.Iota;
+import org.lstm4j.onnx.Values.SortPerm;
+import org.lstm4j.onnx.Values.SortedLens;
+import org.lstm4j.onnx.Values.DimFill;
 import org.lstm4j.onnx.Values.Dim;
 import org.lstm4j.onnx.Values.Fill;
 import org.lstm4j.onnx.Values.Kind;
@@ -457,6 +462,10 @@ final class GraphMapper {
             case "Softplus": case "HardSigmoid": case "ThresholdedRelu":
                 activation(op); return;
             case "LSTM": lstm(); return;
+            case "ReverseSequence": reverseSequence(); return;
+            case "TopK": topK(); return;
+            case "ScatterElements": case "Scatter": scatter(); return;
+            case "ReduceProd": reduceProd(); return;
             case "Loop": case "Scan": case "If":
                 throw fail(loopMessage());
             case "GRU": case "RNN":
@@ -583,6 +592,8 @@ final class GraphMapper {
             dims = f.dims();
         } else if (v instanceof ShapeVec s) {
             dims = s.scalar() ? new Dim[0] : new Dim[] {Dim.of(s.elems().length)};
+        } else if (v instanceof SortPerm p) {
+            dims = new Dim[] {p.n()};
         } else {
             throw fail("takes the shape of " + describe(v));
         }
@@ -642,6 +653,8 @@ final class GraphMapper {
             out(0, new Fill(c.t().values[0], dims));
         } else if (v instanceof Fill f) {
             out(0, new Fill(f.value(), broadcastDims(f.dims(), shape)));
+        } else if (v instanceof ShapeVec sv && sv.elems().length == 1) {
+            out(0, new DimFill(sv.elems()[0], broadcastDims(sv.scalar() ? new Dim[0] : new Dim[] {Dim.of(1)}, shape)));
         } else if (v instanceof View w) {
             // Expanding to its own shape (or to ones) is a no-op exporters sometimes leave in.
             Dim[] dims = w.dims();
@@ -983,7 +996,9 @@ final class GraphMapper {
         int[] pos = {0};
         int end = minus >= 0 ? minus : target.length;
         for (int j = 0; j < end; j++) {
-            left.add(takeAxis(w, in, pos, target[j], fixed, true));
+            // The last of a run of size-1 targets takes every size-1 axis left before the next real size (all sizes 1: [T,B,1,1] -> [T,B,1]).
+            boolean lastOne = j + 1 == end || !target[j + 1].isKnown(1);
+            left.add(takeAxis(w, in, pos, target[j], fixed, lastOne));
         }
         List<List<Comp>> right = new ArrayList<>();
         if (minus >= 0) {
@@ -1026,15 +1041,26 @@ final class GraphMapper {
         return w.with(left, fixed);
     }
 
-    private List<Comp> takeAxis(View w, List<Deque<Comp>> in, int[] pos, Dim want, Map<Integer, Comp> fixed, boolean leftToRight) {
-        // Drop leading size-1 components that the target does not ask for.
+    /** Whether every source axis not yet taken has size 1. */
+    private static boolean onlyOnesLeft(View w, List<Deque<Comp>> in, int from) {
+        for (int k = from; k < in.size(); k++) {
+            for (Comp c : in.get(k)) {
+                if (!c.size(w.src).isKnown(1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private List<Comp> takeAxis(View w, List<Deque<Comp>> in, int[] pos, Dim want, Map<Integer, Comp> fixed, boolean takeAllOnes) {
         while (true) {
             if (pos[0] < in.size() && in.get(pos[0]).isEmpty()) {
+                // An inserted size-1 axis: it becomes the wanted size-1 axis, or disappears.
+                pos[0]++;
                 if (want.isKnown(1)) {
-                    pos[0]++;
                     return List.of();
                 }
-                pos[0]++;
                 continue;
             }
             if (pos[0] >= in.size()) {
@@ -1043,72 +1069,66 @@ final class GraphMapper {
                 }
                 throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a shape with an extra axis of size " + want);
             }
-            Comp head = in.get(pos[0]).peekFirst();
+            Deque<Comp> cur = in.get(pos[0]);
+            Comp head = cur.peekFirst();
             Dim hs = head.size(w.src);
             if (want.isKnown(1)) {
                 if (hs.isKnown(1)) {
-                    in.get(pos[0]).pollFirst();
-                    if (in.get(pos[0]).isEmpty()) {
-                        pos[0]++;
-                    }
-                    return List.of(head);
+                    List<Comp> ones = new ArrayList<>();
+                    do {
+                        ones.add(in.get(pos[0]).pollFirst());
+                        if (in.get(pos[0]).isEmpty()) {
+                            pos[0]++;
+                        }
+                    } while (takeAllOnes && onlyOnesLeft(w, in, pos[0]) && pos[0] < in.size() && !in.get(pos[0]).isEmpty());
+                    return ones;
                 }
                 return List.of();
             }
-            if (hs.isKnown(1) && !want.isKnown(1)) {
+            if (hs.isKnown(1)) {
                 fixed.put(head.axis, head);
-                in.get(pos[0]).pollFirst();
-                if (in.get(pos[0]).isEmpty()) {
+                cur.pollFirst();
+                if (cur.isEmpty()) {
                     pos[0]++;
                 }
                 continue;
             }
             break;
         }
+        // Take source axes, across input axes if need be, until their sizes multiply to the wanted size.
         List<Comp> taken = new ArrayList<>();
-        // Whole axis with the same symbolic or known size.
-        Deque<Comp> cur = in.get(pos[0]);
-        List<Dim> curDims = new ArrayList<>();
-        for (Comp c : cur) {
-            curDims.add(c.size(w.src));
-        }
-        if (Values.product(curDims).equals(want) && (want.known() || cur.size() == 1)) {
-            taken.addAll(cur);
-            cur.clear();
-            pos[0]++;
-            return taken;
-        }
-        long need = want.known() ? want.value : -1;
-        if (need < 1) {
-            throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + ": cannot match the target size " + want
-                    + " to its axes");
-        }
-        long got = 1;
-        while (got < need) {
+        List<Dim> sizes = new ArrayList<>();
+        while (true) {
             if (pos[0] >= in.size()) {
-                break;
+                throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + ": no axes left for a size " + want);
             }
             Deque<Comp> d = in.get(pos[0]);
             if (d.isEmpty()) {
                 pos[0]++;
                 continue;
             }
-            Comp c = d.peekFirst();
-            Dim s = c.size(w.src);
-            if (!s.known()) {
-                break;
-            }
-            got *= s.value;
-            taken.add(d.pollFirst());
+            Comp c = d.pollFirst();
+            taken.add(c);
+            sizes.add(c.size(w.src));
             if (d.isEmpty()) {
                 pos[0]++;
             }
+            Dim p = Values.product(sizes);
+            if (p.equals(want)) {
+                // Size-1 axes that follow belong here too unless a size-1 target comes next ([T,B,2,1] -> [T,B,2]).
+                while (takeAllOnes && onlyOnesLeft(w, in, pos[0]) && pos[0] < in.size() && !in.get(pos[0]).isEmpty()) {
+                    taken.add(in.get(pos[0]).pollFirst());
+                    if (in.get(pos[0]).isEmpty()) {
+                        pos[0]++;
+                    }
+                }
+                return taken;
+            }
+            if (want.known() && (!p.known() || p.value > want.value) || !want.known() && !(want.sym instanceof Values.ProdKey)) {
+                throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a size " + want
+                        + " that splits or mixes its axes");
+            }
         }
-        if (got != need) {
-            throw fail("reshapes " + w.src + " of shape " + Arrays.toString(w.dims()) + " to a size " + want
-                    + " that splits or mixes its axes");
-        }
-        return taken;
     }
 
     // ------------------------------------------------------------------ slicing
@@ -1336,6 +1356,18 @@ final class GraphMapper {
         int rank = rankOf(v);
         int ax = axis(attrInt("axis", 0), rank);
         Tensor indices;
+        if ((idx instanceof SortPerm || idx instanceof InversePerm) && v instanceof View w) {
+            out(0, permuteBatch(w, ax, idx));
+            return;
+        }
+        if ((idx instanceof SortPerm || idx instanceof InversePerm) && v instanceof StateStack st) {
+            List<View> parts = new ArrayList<>();
+            for (View p : st.parts()) {
+                parts.add(permuteBatch(p, ax, idx));
+            }
+            out(0, new StateStack(parts));
+            return;
+        }
         if (idx instanceof Const ic) {
             indices = ic.t();
         } else if (idx instanceof ShapeVec s && s.scalar() && v instanceof View) {
@@ -1470,6 +1502,10 @@ final class GraphMapper {
                 return;
             }
         }
+        if (ins.stream().allMatch(v -> v instanceof View w && w.src.kind == Kind.DENSE && ((DenseStage) w.src.stage).step >= 0)) {
+            out(0, stackSteps(ins, ax));
+            return;
+        }
         if (ins.stream().allMatch(v -> v instanceof View || v instanceof StateStack)) {
             if (ax == 0 && ins.stream().allMatch(this::isStateView)) {
                 List<View> parts = new ArrayList<>();
@@ -1492,6 +1528,46 @@ final class GraphMapper {
             }
         }
         throw fail("concatenates values it cannot relate to the model (" + ins.stream().map(GraphMapper::describe).toList() + ")");
+    }
+
+    /** Keras TimeDistributed(Dense) unrolled by tf2onnx: the same dense layer on every step, stacked along a new axis. */
+    private View stackSteps(List<Val> ins, int ax) {
+        DenseStage first = (DenseStage) ((View) ins.get(0)).src.stage;
+        int n = first.steps;
+        if (ins.size() != n) {
+            throw fail("stacks " + ins.size() + " per-step dense outputs of a sequence of " + n + " steps");
+        }
+        for (int j = 0; j < n; j++) {
+            View w = (View) ins.get(j);
+            DenseStage d = (DenseStage) w.src.stage;
+            int want = d.stepReversed ? n - 1 - j : j;
+            if (!d.sameLayerAs(first) || d.step != want || d.stepReversed != first.stepReversed) {
+                throw fail("stacks per-step dense outputs that are not one layer over steps 0.." + (n - 1) + " in order");
+            }
+            if (!w.fixed.isEmpty() || w.rank() != d.source.dims.length + 1 || !w.axes.get(ax).isEmpty()) {
+                throw fail("stacks per-step dense outputs along an axis other than a new one");
+            }
+            for (int k = 0, m = 0; k < w.rank(); k++) {
+                if (k == ax) {
+                    continue;
+                }
+                List<Comp> a = w.axes.get(k);
+                if (a.size() != 1 || a.get(0).axis != m++ || !a.get(0).isFull(w.src)) {
+                    throw fail("stacks rearranged per-step dense outputs");
+                }
+            }
+        }
+        Stream full = first.prev;
+        // The whole sequence's roles with the time axis where the stack put it.
+        List<Role> roles = new ArrayList<>(Arrays.asList(first.source.roles));
+        List<Dim> dims = new ArrayList<>(Arrays.asList(first.source.dims));
+        roles.add(ax, Role.TIME);
+        dims.add(ax, Dim.of(n));
+        dims.set(dims.size() - 1, Dim.of(first.inputSize));
+        Stream prev = new Stream(full.stage(), full.roles(), full.dims(), full.mode(), full.merge(), full.reversed(), null);
+        DenseStage whole = new DenseStage(first.name, first.opType, prev, first.inputSize, first.units, first.kernel, first.bias,
+                first.activation, roles.toArray(new Role[0]), dims.toArray(new Dim[0]));
+        return View.identity(whole.source);
     }
 
     private boolean isStateView(Val v) {
@@ -1617,6 +1693,95 @@ final class GraphMapper {
         return true;
     }
 
+    /** Reversal of every sequence over its full length (tf2onnx's ReverseV2 for Keras go_backwards). */
+    private void reverseSequence() {
+        View w = requireView(0, "input");
+        Val lens = required(1, "sequence_lens");
+        int t = axis(attrInt("time_axis", 0), w.rank());
+        List<Comp> a = w.axes.get(t);
+        if (a.size() != 1 || !a.get(0).isFull(w.src)) {
+            throw fail("reverses an axis of " + w.src + " that is not a whole time axis");
+        }
+        Comp c = a.get(0);
+        Dim time = c.size(w.src);
+        boolean full = lens instanceof DimFill df && df.value().equals(time)
+                || lens instanceof Fill f && time.known() && f.value() == time.value
+                || lens instanceof Const k && time.known() && k.t().allEqual(time.value);
+        if (!full) {
+            throw fail("reverses sequences by lengths computed from " + describe(lens) + "; lstm4j maps only the reversal of whole "
+                    + "sequences (Keras go_backwards), not per-sequence lengths");
+        }
+        List<List<Comp>> axes = new ArrayList<>(w.axes);
+        axes.set(t, List.of(new Comp(c.axis, c.sel, c.lo, c.hi, !c.reversed)));
+        out(0, w.with(axes, w.fixed));
+    }
+
+    private void reduceProd() {
+        Val v = required(0, "input");
+        long[] ax = axesArg(1);
+        long keep = attrInt("keepdims", 1);
+        if (v instanceof ShapeVec || v instanceof Const c && c.t().rank() <= 1) {
+            Dim[] d = v instanceof ShapeVec sv ? sv.elems() : shapeArg(v, "its input");
+            if (ax != null && !(ax.length == 1 && (ax[0] == 0 || ax[0] == -1))) {
+                throw fail("reduces a shape vector over axes " + Arrays.toString(ax));
+            }
+            ShapeVec r = new ShapeVec(new Dim[] {Values.product(Arrays.asList(d))}, keep == 0);
+            out(0, r.allKnown() ? new Const(r.toTensor()) : r);
+            return;
+        }
+        throw fail("ReduceProd of " + describe(v) + " is only supported on shapes");
+    }
+
+    /** PyTorch pack_padded_sequence(enforce_sorted=False): TopK sorts the lengths graph input, descending. */
+    private void topK() {
+        Val v = required(0, "X");
+        Val k = required(1, "K");
+        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.rank() != 1 || !w.fixed.isEmpty()
+                || w.axes.get(0).size() != 1 || !w.axes.get(0).get(0).isFull(w.src)) {
+            throw fail("TopK of " + describe(v) + "; lstm4j maps TopK only as PyTorch's sort of a sequence-lengths graph input");
+        }
+        Dim n = w.dim(0);
+        Dim kd = k instanceof ShapeVec ks && ks.elems().length == 1 ? ks.elems()[0]
+                : k instanceof Const kc && kc.t().size() == 1 ? Dim.of((long) kc.t().values[0]) : null;
+        if (kd == null || !kd.equals(n) || attrInt("largest", 1) != 1 || attrInt("sorted", 1) != 1) {
+            throw fail("TopK that is not a full descending sort of graph input '" + w.src.inputName + "'");
+        }
+        out(0, new SortedLens(w.src.inputName));
+        out(1, new SortPerm(w.src.inputName, n));
+    }
+
+    /** ScatterElements(zeros, perm, 0..n-1): the inverse permutation PyTorch's pad_packed_sequence applies. */
+    private void scatter() {
+        Val data = required(0, "data");
+        Val idx = required(1, "indices");
+        Val upd = required(2, "updates");
+        if (data instanceof Fill && idx instanceof SortPerm p && upd instanceof Iota io && io.n().equals(p.n())
+                && attrInt("axis", 0) == 0) {
+            out(0, new InversePerm(p.port()));
+            return;
+        }
+        throw fail("ScatterElements of " + describe(data) + " is not the inverse of a length sort; lstm4j does not map it");
+    }
+
+    private View permuteBatch(View w, int ax, Val perm) {
+        List<Comp> a = w.axes.get(ax);
+        if (a.size() != 1 || !a.get(0).isFull(w.src)) {
+            throw fail("reorders a selection of " + w.src + " by sequence length");
+        }
+        int srcAxis = a.get(0).axis;
+        if (perm instanceof SortPerm p) {
+            if (w.sortedBy != null) {
+                throw fail("sorts " + w.src + " by length twice");
+            }
+            return w.sorted(p.port(), srcAxis);
+        }
+        InversePerm inv = (InversePerm) perm;
+        if (!inv.port().equals(w.sortedBy) || w.sortedAxis != srcAxis) {
+            throw fail("restores the batch order of " + w.src + ", which is not sorted by '" + inv.port() + "' on that axis");
+        }
+        return w.sorted(null, -1);
+    }
+
     private void neg() {
         Val v = required(0, "input");
         if (v instanceof Const c) {
@@ -1657,6 +1822,15 @@ final class GraphMapper {
     }
 
     private void range() {
+        if (in(1) instanceof ShapeVec lim && lim.elems().length == 1 && !lim.elems()[0].known()) {
+            Tensor s0 = constIn(0, "start");
+            Tensor d0 = constIn(2, "delta");
+            if (s0.size() == 1 && s0.values[0] == 0 && d0.size() == 1 && d0.values[0] == 1) {
+                out(0, new Iota(lim.elems()[0]));
+                return;
+            }
+            throw fail("a Range with a run-time limit that does not start at 0 with step 1");
+        }
         Tensor s = constIn(0, "start");
         Tensor l = constIn(1, "limit");
         Tensor d = constIn(2, "delta");
@@ -1777,8 +1951,8 @@ final class GraphMapper {
                 r[i] = p.plus(-q.value);
             } else if ((op.equals("Mul") || op.equals("Div")) && q.isKnown(1)) {
                 r[i] = p;
-            } else if (op.equals("Mul") && p.isKnown(1)) {
-                r[i] = q;
+            } else if (op.equals("Mul")) {
+                r[i] = Values.product(List.of(p, q));
             } else {
                 r[i] = Dim.unknown();
             }
@@ -1898,7 +2072,47 @@ final class GraphMapper {
         dense(w, kernel, in, units, bias, "Gemm");
     }
 
-    private void dense(View w, float[] kernel, int in, int units, float[] bias, String op) {
+    private void dense(View merged, float[] kernel, int in, int units, float[] bias, String op) {
+        // tf2onnx's Tensordot flattens [batch, time] into one axis around the MatMul: map it on the unflattened axes.
+        List<List<Comp>> flat = new ArrayList<>();
+        List<Integer> groups = new ArrayList<>();
+        for (int k = 0; k < merged.rank() - 1; k++) {
+            List<Comp> a = merged.axes.get(k);
+            if (a.size() <= 1) {
+                flat.add(a);
+                groups.add(1);
+            } else {
+                for (Comp c : a) {
+                    flat.add(List.of(c));
+                }
+                groups.add(a.size());
+            }
+        }
+        flat.add(merged.axes.get(merged.rank() - 1));
+        groups.add(1);
+        View w = merged.with(flat, merged.fixed);
+        // One time step of an LSTM output: a dense layer per step, which a later Concat of all steps makes whole again.
+        int timeAxis = w.src.kind == Kind.LSTM_Y ? w.src.axisOf(Role.TIME) : -1;
+        Comp step = timeAxis >= 0 ? w.fixed.get(timeAxis) : null;
+        if (step != null && step.sel == Sel.RANGE && step.hi - step.lo == 1) {
+            Map<Integer, Comp> fixed = w.fixedCopy();
+            fixed.remove(timeAxis);
+            List<List<Comp>> axes = new ArrayList<>();
+            axes.add(List.of(new Comp(timeAxis, Sel.RANGE, 0, w.src.dims[timeAxis].value, step.reversed)));
+            axes.addAll(w.axes);
+            Stream full = stream(w.with(axes, fixed), "its input");
+            if (full.width() != in) {
+                throw fail("its kernel reads " + in + " features but " + full.stage() + " gives " + full.width());
+            }
+            Role[] roles = Arrays.copyOfRange(full.roles(), 1, full.roles().length);
+            Dim[] dims = Arrays.copyOfRange(full.dims(), 1, full.dims().length);
+            DenseStage d = new DenseStage(nodeName(node), op, full, in, units, kernel, bias, null, roles, dims);
+            d.step = (int) step.lo;
+            d.steps = (int) w.src.dims[timeAxis].value;
+            d.stepReversed = step.reversed;
+            out(0, View.identity(d.source));
+            return;
+        }
         Stream s = stream(w, "its input");
         if (s.stage() instanceof InputStage) {
             throw fail("applies a dense layer to the graph input; lstm4j models start with an LSTM layer");
@@ -1913,7 +2127,17 @@ final class GraphMapper {
             throw fail("its kernel reads " + in + " features but " + s.stage() + " gives " + s.width());
         }
         DenseStage d = new DenseStage(nodeName(node), op, s, in, units, kernel, bias, null, s.roles(), s.dims());
-        out(0, View.identity(d.source));
+        View id = View.identity(d.source);
+        List<List<Comp>> regrouped = new ArrayList<>();
+        int k = 0;
+        for (int g : groups) {
+            List<Comp> a = new ArrayList<>();
+            for (int j = 0; j < g; j++) {
+                a.addAll(id.axes.get(k++));
+            }
+            regrouped.add(a);
+        }
+        out(0, id.with(regrouped, id.fixed));
     }
 
     private void activation(String op) {
@@ -1974,6 +2198,10 @@ final class GraphMapper {
      */
     private Stream stream(View w, String what) {
         Source src = w.src;
+        if (w.sortedBy != null) {
+            throw fail(what + " is " + src + " with its batch still sorted by the lengths in '" + w.sortedBy
+                    + "' (PyTorch pack_padded_sequence) and never restored to the input order");
+        }
         switch (src.kind) {
             case INPUT: {
                 InputStage st = inputStages.get(src.inputName);
@@ -1992,6 +2220,25 @@ final class GraphMapper {
                 return new Stream(st, roles, dims, OutputMode.SEQUENCES, MergeMode.CONCAT, false, null);
             }
             case DENSE: {
+                DenseStage ds = (DenseStage) src.stage;
+                if (ds.step >= 0) {
+                    // A per-step dense layer that is not stacked back: on the last step (or step 0 of a reverse layer) it is
+                    // the ordinary dense head on that step's output.
+                    LstmStage lstm = (LstmStage) ds.prev.stage();
+                    OutputMode mode = ds.step == ds.steps - 1 ? OutputMode.LAST_STEP
+                            : ds.step == 0 && lstm.direction == Direction.REVERSE ? OutputMode.FINAL_STATE : null;
+                    if (mode != null) {
+                        Dim[] inDims = ds.source.dims.clone();
+                        inDims[inDims.length - 1] = Dim.of(ds.inputSize);
+                        Stream one = new Stream(lstm, ds.source.roles, inDims, mode, ds.prev.merge(), false, null);
+                        DenseStage conv = new DenseStage(ds.name, ds.opType, one, ds.inputSize, ds.units, ds.kernel, ds.bias,
+                                ds.activation, ds.source.roles, ds.source.dims);
+                        View cv = new View(conv.source, w.axes, w.fixed, w.merge, w.scale, w.sortedBy, w.sortedAxis);
+                        return stream(cv, what);
+                    }
+                    throw fail(what + " is " + ds + " applied to time step " + ds.step + " of " + ds.steps + " only; lstm4j maps "
+                            + "such per-step dense layers when the steps are stacked back into a whole sequence");
+                }
                 if (!w.fixed.isEmpty() || w.merge != null) {
                     throw fail(what + " selects part of the output of " + src.stage + " (for instance one time step after a "
                             + "dense layer); lstm4j maps a dense head on every step or on the selected step, not a selection after it");
@@ -2072,10 +2319,11 @@ final class GraphMapper {
             if (t == null) {
                 throw fail(what + " has lost the time axis of " + st);
             }
-            if (t.isLast(src) && !t.reversed || t.isFirst() && t.reversed && t.sel == Sel.LAST) {
+            if (t.isLast(src)) {
                 mode = OutputMode.LAST_STEP;
-            } else if (t.sel == Sel.LAST && !t.reversed) {
-                mode = OutputMode.LAST_STEP;
+            } else if (t.isFirst() && st.direction == Direction.REVERSE) {
+                // Position 0 is the last step a reverse layer computes: its final state (Keras go_backwards without return_sequences).
+                mode = OutputMode.FINAL_STATE;
             } else {
                 throw fail(what + " takes time step " + describeSel(t, src) + " of the output of " + st
                         + "; lstm4j maps every step, the last step (y[:, -1]) or the final state (Y_h)");
@@ -2207,8 +2455,19 @@ final class GraphMapper {
                 throw fail("weights of direction " + k + ": " + e.getMessage());
             }
         }
-        // The sequence it reads.
+        // The sequence it reads; a batch sorted by length (PyTorch packed sequences) must come with those sorted lengths.
         View x = requireView(0, "X");
+        String sortBy = x.sortedBy;
+        if (sortBy != null) {
+            int batchPos = st.layout == 0 ? 1 : 0;
+            if (x.rank() != 3 || x.axes.get(batchPos).size() != 1 || x.axes.get(batchPos).get(0).axis != x.sortedAxis) {
+                throw fail("its input X is sorted by length along an axis that is not its batch axis");
+            }
+            if (!(in(4) instanceof SortedLens sl) || !sl.port().equals(sortBy)) {
+                throw fail("its input X is sorted by the lengths in '" + sortBy + "' but its sequence_lens are not those sorted lengths");
+            }
+            x = x.sorted(null, -1);
+        }
         Dim timeDim;
         Dim batchDim;
         Role[] want = st.layout == 0 ? new Role[] {Role.TIME, Role.BATCH, Role.FEAT} : new Role[] {Role.BATCH, Role.TIME, Role.FEAT};
@@ -2269,8 +2528,9 @@ final class GraphMapper {
             if (s.width() != i) {
                 throw fail("W reads " + i + " features but " + s.stage() + " gives " + s.width());
             }
-            st.prev = s;
             reversedInput = s.reversed();
+            // A reversal between two layers belongs to the reading layer (it becomes a reverse layer), not to the previous one.
+            st.prev = new Stream(s.stage(), s.roles(), s.dims(), s.mode(), s.merge(), false, null);
             timeDim = s.dims()[st.layout == 0 ? 0 : 1];
             batchDim = s.dims()[st.layout == 0 ? 1 : 0];
         }
@@ -2281,10 +2541,21 @@ final class GraphMapper {
                         + "(Keras go_backwards) is mapped");
             }
             st.direction = Direction.REVERSE;
+            if (in(4) != null) {
+                throw fail("reads a time-reversed input and has sequence_lens; a reversal of padded sequences does not map to a reverse layer");
+            }
         }
         // Sequence lengths.
         Val lens = in(4);
-        if (lens != null) {
+        if (lens instanceof SortedLens sl) {
+            if (sortBy == null) {
+                throw fail("its sequence_lens are sorted by length but its input X is in the original batch order");
+            }
+            st.seqLensPort = sl.port();
+        } else if (lens != null) {
+            if (sortBy != null) {
+                throw fail("its input X is sorted by length but its sequence_lens are not sorted with it");
+            }
             if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.rank() == 1 && lv.src.dims.length == 1) {
                 st.seqLensPort = lv.src.inputName;
             } else {
@@ -2292,8 +2563,8 @@ final class GraphMapper {
                         + "they are a graph input");
             }
         }
-        feed(st, 5, Port.Role.INITIAL_HIDDEN, d, h);
-        feed(st, 6, Port.Role.INITIAL_CELL, d, h);
+        feed(st, 5, Port.Role.INITIAL_HIDDEN, d, h, sortBy);
+        feed(st, 6, Port.Role.INITIAL_CELL, d, h, sortBy);
         // Outputs.
         Dim dd = Dim.of(d);
         Dim hh = Dim.of(h);
@@ -2311,10 +2582,19 @@ final class GraphMapper {
             axes.set(t, List.of(new Comp(c.axis, c.sel, c.lo, c.hi, true)));
             yv = yv.with(axes, yv.fixed);
         }
-        out(0, yv);
         st.yh = new Source(Kind.LSTM_YH, st, null, sd, sr);
-        out(1, View.identity(st.yh));
-        out(2, View.identity(new Source(Kind.LSTM_YC, st, null, sd.clone(), sr.clone())));
+        Source yc = new Source(Kind.LSTM_YC, st, null, sd.clone(), sr.clone());
+        View hv = View.identity(st.yh);
+        View cv = View.identity(yc);
+        if (sortBy != null) {
+            // Outputs stay in the sorted batch order until a Gather by the inverse permutation restores it.
+            yv = yv.sorted(sortBy, y.axisOf(Role.BATCH));
+            hv = hv.sorted(sortBy, st.yh.axisOf(Role.BATCH));
+            cv = cv.sorted(sortBy, yc.axisOf(Role.BATCH));
+        }
+        out(0, yv);
+        out(1, hv);
+        out(2, cv);
     }
 
     private View requireView(int i, String what) {
@@ -2378,7 +2658,7 @@ final class GraphMapper {
         st.h = parsed[2];
     }
 
-    private void feed(LstmStage st, int index, Port.Role role, int d, int h) {
+    private void feed(LstmStage st, int index, Port.Role role, int d, int h, String sortBy) {
         Val v = in(index);
         String what = role == Port.Role.INITIAL_HIDDEN ? "initial_h" : "initial_c";
         if (v == null) {
@@ -2391,9 +2671,13 @@ final class GraphMapper {
         if (v instanceof Fill || v instanceof Const) {
             throw fail("its " + what + " is a constant non-zero state; lstm4j models start from zeros or from a state graph input");
         }
-        if (!(v instanceof View w) || w.src.kind != Kind.INPUT) {
+        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT) {
             throw fail("its " + what + " is computed from " + describe(v) + "; initial states must be graph inputs");
         }
+        if (!java.util.Objects.equals(w0.sortedBy, sortBy)) {
+            throw fail("its " + what + " and its input X are not in the same batch order (sorted by length or not)");
+        }
+        View w = w0.sorted(null, -1);
         if (w.rank() != 3) {
             throw fail("its " + what + " has rank " + w.rank());
         }
@@ -2658,6 +2942,9 @@ final class GraphMapper {
     }
 
     private static Port.Layout stateLayout(View w, LstmStage st) {
+        if (w.sortedBy != null) {
+            return null;
+        }
         int dir = w.src.axisOf(Role.DIR);
         int batch = w.src.axisOf(Role.BATCH);
         int hid = w.src.axisOf(Role.FEAT);

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.Layer;
@@ -46,15 +47,18 @@ import org.lstm4j.weights.LstmWeights;
  *   <li>merge of two directions (Y is {@code [T, 2, B, H]}): concat = Transpose to
  *       {@code [T, B, 2, H]} and Reshape to {@code [T, B, 2H]}; sum, mul, ave = Split on the
  *       direction axis, Squeeze, then Add, Mul, or Add and Div by 2;</li>
- *   <li>reversed output order (Keras {@code go_backwards}): ReverseSequence over each sequence's
- *       valid steps, so padding stays at the end;</li>
+ *   <li>reversed output order (Keras {@code go_backwards}) with sequence output: as Keras and tf2onnx
+ *       write it, a forward LSTM over the time-reversed input (ReverseSequence over each sequence's
+ *       valid steps when the graph has lengths, so padding stays at the end; else Slice with step -1),
+ *       whose outputs are then in processing order;</li>
  *   <li>output modes: SEQUENCES = the merged Y; FINAL_STATE = Y_h merged like Y;
  *       LAST_STEP = Gather of the merged Y at time T-1;</li>
  *   <li>activations, clip, input_forget, peepholes and sequence lengths: the LSTM operator's own
  *       attributes and inputs; alpha and beta lists hold values only for the activations that
  *       take them, in (f, g, h) order per direction, as the specification says they are consumed;</li>
  *   <li>dense layers: MatMul, Add and the activation (Softmax on the last axis; Affine and
- *       ScaledTanh, which opset 17 lacks as operators, as Mul/Add and Mul/Tanh/Mul).</li>
+ *       ScaledTanh, which opset 17 lacks as operators, as Mul/Add and Mul/Tanh/Mul); standalone
+ *       activation layers: the activation alone.</li>
  * </ul>
  * Weights go through {@link LstmWeights#toOnnx()}, the one place that knows ONNX's gate order.
  */
@@ -154,6 +158,8 @@ public final class OnnxExporter {
         private String lengths32;
         /** int64 {@code [B]} for ReverseSequence, made on first use. */
         private String lengths64;
+        /** The raw Y {@code [T, D, B, H]} of the LSTM written last, or null when it has none. */
+        private String lastRawY;
 
         Writer(ExportGraph g, SequenceModel model) {
             this.g = g;
@@ -352,7 +358,6 @@ public final class OnnxExporter {
                     return;
                 case ONNX_Y:
                 case ONNX_Y_BATCHWISE: {
-                    // The merged [.., D*H] features are [.., D, H] in memory (concat keeps forward first), as PortBinding reads them.
                     LstmLayer last = lstms.get(lstms.size() - 1);
                     int d = last.directionCount();
                     int h = last.hiddenSize();
@@ -360,13 +365,16 @@ public final class OnnxExporter {
                         throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
                                 + p.layout() + " but the output width " + width + " is not directions x hidden = " + d + " x " + h);
                     }
+                    if (body.rawY() == null) {
+                        throw new IllegalArgumentException("model '" + model.name() + "': output port '" + p.name() + "' has layout "
+                                + p.layout() + ", an LSTM's own Y, but the model's last layer is not an LSTM that outputs sequences");
+                    }
+                    // The LSTM's own Y is this layout already (ONNX_Y) or one transpose away (batchwise).
                     if (p.layout() == Port.Layout.ONNX_Y) {
-                        String split = g.op("Reshape", p.name() + "_split", List.of(body.output, g.longs("shape", 0, 0, d, h)));
-                        g.opTo("Transpose", p.name(), List.of(split), ints("perm", 0, 2, 1, 3));
+                        g.opTo("Identity", p.name(), List.of(body.rawY()));
                         g.output(p.name(), FLOAT, TIME, d, BATCH, h);
                     } else {
-                        String batchMajor = g.op("Transpose", p.name() + "_batch_major", List.of(body.output), ints("perm", 1, 0, 2));
-                        g.opTo("Reshape", p.name(), List.of(batchMajor, g.longs("shape", 0, 0, d, h)));
+                        g.opTo("Transpose", p.name(), List.of(body.rawY()), ints("perm", 2, 0, 1, 3));
                         g.output(p.name(), FLOAT, BATCH, TIME, d, h);
                     }
                     return;
@@ -377,7 +385,8 @@ public final class OnnxExporter {
         }
 
         /** What the layers compute: the output and each LSTM's final states. */
-        private record Body(String output, boolean sequences, String[] hn, String[] cn) {
+        /** {@code rawY}: the last layer's raw LSTM Y {@code [T, D, B, H]} when the last layer is an LSTM outputting sequences, else null. */
+        private record Body(String output, boolean sequences, String[] hn, String[] cn, String rawY) {
         }
 
         /**
@@ -399,11 +408,15 @@ public final class OnnxExporter {
                     cn[k] = yc;
                     sequences = lstm.outputMode() == OutputMode.SEQUENCES;
                     k++;
+                } else if (layer instanceof DenseLayer dense) {
+                    current = dense(dense, current);
                 } else {
-                    current = dense((DenseLayer) layer, current);
+                    ActivationLayer a = (ActivationLayer) layer;
+                    current = activation(a.activation(), current, a.name());
                 }
             }
-            return new Body(current, sequences, hn, cn);
+            boolean lastIsLstm = model.layers().get(model.layers().size() - 1) instanceof LstmLayer;
+            return new Body(current, sequences, hn, cn, lastIsLstm && sequences ? lastRawY : null);
         }
 
         /** One LSTM node and what turns its outputs into the layer's output; returns that output's name. */
@@ -425,8 +438,12 @@ public final class OnnxExporter {
                     System.arraycopy(o.p(), 0, p, dir * o.p().length, o.p().length);
                 }
             }
+            // Keras go_backwards written as Keras and tf2onnx write it: a forward pass over the time-reversed sequence
+            // (each sequence's valid steps reversed, padding left at the end), whose outputs are then already in
+            // processing order. Only the sequence output shows the order; other output modes use a plain reverse LSTM.
+            boolean goBackwards = l.reversedOutputOrder() && l.outputMode() == OutputMode.SEQUENCES;
             List<String> inputs = new ArrayList<>(Arrays.asList(
-                    x,
+                    goBackwards ? reverseTime(x, name) : x,
                     g.floats(name + "_W", new int[] {d, 4 * h, in}, w),
                     g.floats(name + "_R", new int[] {d, 4 * h, h}, r),
                     g.floats(name + "_B", new int[] {d, 8 * h}, b),
@@ -438,10 +455,11 @@ public final class OnnxExporter {
                 inputs.remove(inputs.size() - 1);  // trailing optional inputs are left out, as the spec allows
             }
             String y = l.outputMode() == OutputMode.FINAL_STATE ? "" : g.fresh(name + "_Y");
+            lastRawY = y.isEmpty() ? null : y;
 
             List<AttributeProto> attrs = new ArrayList<>();
             attrs.add(attr("hidden_size", (long) h));
-            attrs.add(attr("direction", onnxDirection(l.direction())));
+            attrs.add(attr("direction", goBackwards ? "forward" : onnxDirection(l.direction())));
             attrs.add(attr("layout", 0L));
             if (!l.hasDefaultActivations()) {
                 List<String> names = new ArrayList<>();
@@ -481,15 +499,8 @@ public final class OnnxExporter {
                     String seq = merge(l, y, 1, name + "_output");
                     return g.op("Gather", name + "_last_step", List.of(seq, g.longScalar("last", -1)), attr("axis", 0L));
                 }
-                default: {
-                    String seq = merge(l, y, 1, name + "_output");
-                    if (l.reversedOutputOrder()) {
-                        // Keras go_backwards: outputs in processing order, i.e. each sequence's valid steps reversed.
-                        seq = g.op("ReverseSequence", name + "_processing_order", List.of(seq, lengths64()),
-                                attr("batch_axis", 1L), attr("time_axis", 0L));
-                    }
-                    return seq;
-                }
+                default:
+                    return merge(l, y, 1, name + "_output");
             }
         }
 
@@ -525,54 +536,57 @@ public final class OnnxExporter {
             }
         }
 
-        /** The sequence lengths as int64 (ReverseSequence's type): the lengths input cast, or T for every sequence. */
-        private String lengths64() {
-            if (lengths64 == null) {
-                if (lengths32 != null) {
+        /**
+         * The time-major sequence {@code x} with each sequence's valid steps in reverse order: ReverseSequence
+         * over the lengths (int64, its type), or, without lengths (every sequence full), a Slice with step -1.
+         */
+        private String reverseTime(String x, String layerName) {
+            if (lengths32 != null) {
+                if (lengths64 == null) {
                     lengths64 = g.op("Cast", "seq_lens_int64", List.of(lengths32), attr("to", (long) INT64));
-                } else {
-                    String shape = g.op("Shape", "x_shape", List.of(xTimeMajor));
-                    String time = g.op("Slice", "time_steps", List.of(shape, g.longs("starts", 0), g.longs("ends", 1)));
-                    String batch = g.op("Slice", "batch_size", List.of(shape, g.longs("starts", 1), g.longs("ends", 2)));
-                    lengths64 = g.op("Expand", "full_lengths", List.of(time, batch));
                 }
+                return g.op("ReverseSequence", layerName + "_reversed_input", List.of(x, lengths64),
+                        attr("batch_axis", 1L), attr("time_axis", 0L));
             }
-            return lengths64;
+            return g.op("Slice", layerName + "_reversed_input",
+                    List.of(x, g.longs("starts", -1), g.longs("ends", Long.MIN_VALUE), g.longs("axes", 0), g.longs("steps", -1)));
         }
 
         private String dense(DenseLayer d, String x) {
             String name = d.name();
-            String product = g.op("MatMul", name + "_matmul",
+            // The MatMul carries the layer's name: the importer names the dense layer after it.
+            String product = g.opNamed("MatMul", name, name + "_matmul",
                     List.of(x, g.floats(name + "_kernel", new int[] {d.inputSize(), d.outputSize()}, d.weights().kernel())));
             String biased = g.op("Add", name + "_biased", List.of(product, g.floats(name + "_bias", new int[] {d.outputSize()}, d.weights().bias())));
-            return activation(d.activation(), biased, name);
+            return activation(d.activation(), biased, name + "_" + d.activation().kind().onnxName().toLowerCase(java.util.Locale.ROOT));
         }
 
-        private String activation(Activation a, String x, String base) {
-            String out = base + "_" + a.kind().onnxName().toLowerCase(java.util.Locale.ROOT);
+        /** Applies {@code a} to {@code x}; the (first) node is named {@code name}, the output after it. */
+        private String activation(Activation a, String x, String name) {
+            String out = name;
             switch (a.kind()) {
                 case LINEAR:
                     return x;
                 case SOFTMAX:
-                    return g.op("Softmax", out, List.of(x), attr("axis", -1L));
+                    return g.opNamed("Softmax", name, out, List.of(x), attr("axis", -1L));
                 case SIGMOID:
                 case TANH:
                 case RELU:
                 case SOFTSIGN:
                 case SOFTPLUS:
-                    return g.op(a.kind().onnxName(), out, List.of(x));
+                    return g.opNamed(a.kind().onnxName(), name, out, List.of(x));
                 case HARD_SIGMOID:
-                    return g.op("HardSigmoid", out, List.of(x), attr("alpha", a.alpha()), attr("beta", a.beta()));
+                    return g.opNamed("HardSigmoid", name, out, List.of(x), attr("alpha", a.alpha()), attr("beta", a.beta()));
                 case LEAKY_RELU:
                 case THRESHOLDED_RELU:
                 case ELU:
-                    return g.op(a.kind().onnxName(), out, List.of(x), attr("alpha", a.alpha()));
+                    return g.opNamed(a.kind().onnxName(), name, out, List.of(x), attr("alpha", a.alpha()));
                 case AFFINE: {
-                    String scaled = g.op("Mul", out + "_scaled", List.of(x, g.scalar("alpha", a.alpha())));
+                    String scaled = g.opNamed("Mul", name, out + "_scaled", List.of(x, g.scalar("alpha", a.alpha())));
                     return g.op("Add", out, List.of(scaled, g.scalar("beta", a.beta())));
                 }
                 case SCALED_TANH: {
-                    String inner = g.op("Mul", out + "_inner", List.of(x, g.scalar("beta", a.beta())));
+                    String inner = g.opNamed("Mul", name, out + "_inner", List.of(x, g.scalar("beta", a.beta())));
                     String tanh = g.op("Tanh", out + "_tanh", List.of(inner));
                     return g.op("Mul", out, List.of(tanh, g.scalar("alpha", a.alpha())));
                 }

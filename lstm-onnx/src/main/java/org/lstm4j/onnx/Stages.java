@@ -107,6 +107,13 @@ final class Stages {
         final float[] bias;
         final Activation activation;
         final Values.Source source;
+        /**
+         * For a dense layer applied to one time step of a sequence (Keras TimeDistributed unrolled by tf2onnx):
+         * the step's index on the sequence read, the number of steps, and the whole sequence as a stream.
+         */
+        int step = -1;
+        int steps;
+        boolean stepReversed;
 
         DenseStage(String name, String opType, Stream prev, int inputSize, int units, float[] kernel, float[] bias,
                    Activation activation, Values.Role[] roles, Values.Dim[] inDims) {
@@ -124,11 +131,31 @@ final class Stages {
         }
 
         DenseStage withBias(String nodeName, float[] b) {
-            return new DenseStage(nodeName, opType, prev, inputSize, units, kernel, b, activation, source.roles, source.dims);
+            return perStep(new DenseStage(nodeName, opType, prev, inputSize, units, kernel, b, activation, source.roles, inDims()));
         }
 
         DenseStage withActivation(String nodeName, Activation a) {
-            return new DenseStage(nodeName, opType, prev, inputSize, units, kernel, bias, a, source.roles, source.dims);
+            return perStep(new DenseStage(nodeName, opType, prev, inputSize, units, kernel, bias, a, source.roles, inDims()));
+        }
+
+        private Values.Dim[] inDims() {
+            Values.Dim[] d = source.dims.clone();
+            d[d.length - 1] = Values.Dim.of(inputSize);
+            return d;
+        }
+
+        private DenseStage perStep(DenseStage d) {
+            d.step = step;
+            d.steps = steps;
+            d.stepReversed = stepReversed;
+            return d;
+        }
+
+        /** Same weights and activation, reading the same stage. */
+        boolean sameLayerAs(DenseStage o) {
+            return o.units == units && o.inputSize == inputSize && java.util.Arrays.equals(o.kernel, kernel)
+                    && java.util.Arrays.equals(o.bias, bias) && java.util.Objects.equals(o.activation, activation)
+                    && o.prev.stage() == prev.stage() && o.prev.merge() == prev.merge();
         }
 
         @Override

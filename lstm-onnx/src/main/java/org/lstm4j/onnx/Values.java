@@ -78,15 +78,82 @@ final class Values {
         }
     }
 
-    static Dim product(List<Dim> dims) {
-        long p = 1;
-        for (Dim d : dims) {
-            if (!d.known()) {
-                return dims.size() == 1 ? d : Dim.unknown();
-            }
-            p *= d.value;
+    /** A product of run-time sizes times a known factor (B * T, 6 * B), compared as a multiset. */
+    static final class ProdKey {
+        final long coef;
+        final List<Object> syms;
+
+        ProdKey(long coef, List<Object> syms) {
+            this.coef = coef;
+            this.syms = syms;
         }
-        return Dim.of(p);
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof ProdKey p) || p.coef != coef || p.syms.size() != syms.size()) {
+                return false;
+            }
+            List<Object> rest = new ArrayList<>(p.syms);
+            for (Object x : syms) {
+                boolean found = false;
+                for (int i = 0; i < rest.size(); i++) {
+                    if (rest.get(i).equals(x)) {
+                        rest.remove(i);
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Long.hashCode(coef);
+            for (Object x : syms) {
+                h += x.hashCode();
+            }
+            return h;
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            if (coef != 1) {
+                sb.append(coef);
+            }
+            for (Object x : syms) {
+                sb.append(sb.length() > 0 ? "*" : "").append(x);
+            }
+            return sb.toString();
+        }
+    }
+
+    static Dim product(List<Dim> dims) {
+        long coef = 1;
+        List<Object> syms = new ArrayList<>();
+        for (Dim d : dims) {
+            if (d.known()) {
+                coef *= d.value;
+            } else if (d.value != 0) {
+                return dims.size() == 1 ? d : Dim.unknown();
+            } else if (d.sym instanceof ProdKey p) {
+                coef *= p.coef;
+                syms.addAll(p.syms);
+            } else {
+                syms.add(d.sym);
+            }
+        }
+        if (syms.isEmpty() || coef == 0) {
+            return Dim.of(coef);
+        }
+        if (syms.size() == 1 && coef == 1) {
+            return Dim.symbol(syms.get(0));
+        }
+        return Dim.symbol(new ProdKey(coef, syms));
     }
 
     /** Marker for every kind of value. */
@@ -123,6 +190,26 @@ final class Values {
 
     /** A tensor whose every element is {@code value}. */
     record Fill(double value, Dim[] dims) implements Val {
+    }
+
+    /** A tensor filled with one run-time size (sequence lengths all equal to the time axis T, as tf2onnx builds for ReverseV2). */
+    record DimFill(Dim value, Dim[] dims) implements Val {
+    }
+
+    /** TopK's indices over a sequence-lengths graph input: the permutation that sorts the batch by length, descending. */
+    record SortPerm(String port, Dim n) implements Val {
+    }
+
+    /** TopK's values: the lengths in that sorted order. */
+    record SortedLens(String port) implements Val {
+    }
+
+    /** The inverse of a {@link SortPerm} (ScatterElements of 0..n-1 at the permutation). */
+    record InversePerm(String port) implements Val {
+    }
+
+    /** Range(0, n, 1). */
+    record Iota(Dim n) implements Val {
     }
 
     /** The role of a source tensor's axis. */
@@ -228,13 +315,30 @@ final class Values {
         final MergeMode merge;
         /** Pending scale after a SUM merge: 0.5 makes it AVE. */
         final double scale;
+        /**
+         * The graph input of sequence lengths whose descending order the batch axis ({@link #sortedAxis}, a
+         * source axis) is in, or null: PyTorch's pack_padded_sequence sorts the batch before the LSTM and
+         * pad_packed_sequence restores it after.
+         */
+        final String sortedBy;
+        final int sortedAxis;
 
         View(Source src, List<List<Comp>> axes, Map<Integer, Comp> fixed, MergeMode merge, double scale) {
+            this(src, axes, fixed, merge, scale, null, -1);
+        }
+
+        View(Source src, List<List<Comp>> axes, Map<Integer, Comp> fixed, MergeMode merge, double scale, String sortedBy, int sortedAxis) {
             this.src = src;
             this.axes = axes;
             this.fixed = fixed;
             this.merge = merge;
             this.scale = scale;
+            this.sortedBy = sortedBy;
+            this.sortedAxis = sortedAxis;
+        }
+
+        View sorted(String by, int axis) {
+            return new View(src, axes, fixed, merge, scale, by, axis);
         }
 
         static View identity(Source s) {
@@ -251,7 +355,7 @@ final class Values {
         }
 
         View with(List<List<Comp>> newAxes, Map<Integer, Comp> newFixed) {
-            return new View(src, newAxes, newFixed, merge, scale);
+            return new View(src, newAxes, newFixed, merge, scale, sortedBy, sortedAxis);
         }
 
         int rank() {

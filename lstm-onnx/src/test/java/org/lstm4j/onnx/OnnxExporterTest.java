@@ -287,6 +287,17 @@ class OnnxExporterTest {
     }
 
     @Test
+    void rawLstmOutputPortOnAModelEndingInADenseLayerIsRefusedWithTheReason() {
+        SequenceModel m = stackableModel(27, Direction.FORWARD, OutputMode.SEQUENCES, false, List.of());
+        SequenceModel withDense = m.toBuilder().add(DenseLayer.of("head", DenseWeights.of(3, 3, new float[9], null), Activation.linear()))
+                .ports(List.of(Port.input("x"), new Port("Y", Port.Role.OUTPUT, Port.Layout.ONNX_Y, List.of()))).build();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OnnxExporter.export(withDense));
+        assertTrue(e.getMessage().contains("output port 'Y' has layout ONNX_Y, an LSTM's own Y, but the model's last layer is not an LSTM"),
+                e.getMessage());
+    }
+
+    @Test
     void metadataIsWrittenAsMetadataProps() throws Exception {
         SequenceModel m = RandomModels.model(4, RandomModels.Features.all()).toBuilder().metadata("scale.mean", "12.5").build();
         ModelProto proto = ModelProto.parseFrom(OnnxExporter.export(m));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.LstmLayer;
@@ -25,6 +26,15 @@ final class RandomModels {
             Activation.kerasHardSigmoid(), Activation.affine(0.7f, 0.1f), Activation.leakyRelu(0.05f),
             Activation.thresholdedRelu(0.2f), Activation.scaledTanh(0.9f, 1.3f), Activation.elu(0.8f),
             Activation.softsign(), Activation.softplus());
+
+    /**
+     * The bounded ones, for the gates of random models: an unbounded gate (Relu, Softplus, ...) makes the cell
+     * grow geometrically, and past float32's range a float engine and the double reference cannot agree.
+     * {@code everyLstmActivationWithItsAlphaAndBetaMatchesReferenceEngine} puts every activation in every place.
+     */
+    static final List<Activation> GATE_ACTIVATIONS = List.of(
+            Activation.sigmoid(), Activation.tanh(), Activation.hardSigmoid(0.3f, 0.45f), Activation.kerasHardSigmoid(),
+            Activation.scaledTanh(0.9f, 1.3f), Activation.softsign());
 
     static final List<Activation> DENSE_ACTIVATIONS = List.of(
             Activation.linear(), Activation.softmax(), Activation.sigmoid(), Activation.tanh(), Activation.relu(),
@@ -48,10 +58,22 @@ final class RandomModels {
                 uniform(rnd, 4 * hidden, s), uniform(rnd, 4 * hidden, s), peepholes ? uniform(rnd, 3 * hidden, s) : null);
     }
 
-    /** Options for {@link #model}: which features the random draw may use. */
-    record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes, boolean dense) {
+    /**
+     * Options for {@link #model}: which features the random draw may use. {@code importerOneToOne} keeps to
+     * models the importer maps back one to one: no standalone activation layers (it reads them as dense
+     * layers), no Affine or ScaledTanh dense activations (no ONNX operator; written as Mul/Add), and
+     * go_backwards only in models of one LSTM layer (the importer recognises a forward LSTM over the
+     * time-reversed graph input, Keras's and tf2onnx's form, but refuses a reverse or bidirectional LSTM
+     * after it, and reads a forward LSTM over a reversed earlier LSTM output as two reversals).
+     */
+    record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes, boolean dense,
+                    boolean importerOneToOne) {
         static Features all() {
-            return new Features(true, true, true, true, true, true);
+            return new Features(true, true, true, true, true, true, false);
+        }
+
+        static Features oneToOneForImporter() {
+            return new Features(true, true, true, true, true, true, true);
         }
     }
 
@@ -67,13 +89,16 @@ final class RandomModels {
             int hidden = 1 + rnd.nextInt(6);
             Direction dir = f.directions() ? Direction.values()[rnd.nextInt(3)] : Direction.FORWARD;
             OutputMode mode = last ? OutputMode.values()[rnd.nextInt(3)] : OutputMode.SEQUENCES;
-            LstmLayer.Builder lb = LstmLayer.builder(width, hidden).name("lstm" + k).direction(dir).outputMode(mode)
-                    .mergeMode(MergeMode.values()[rnd.nextInt(4)]);
-            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean()) {
+            LstmLayer.Builder lb = LstmLayer.builder(width, hidden).name("lstm" + k).direction(dir).outputMode(mode);
+            MergeMode merge = MergeMode.values()[rnd.nextInt(4)];
+            if (dir == Direction.BIDIRECTIONAL) {
+                lb.mergeMode(merge);  // one direction keeps the default CONCAT, as importers write it
+            }
+            if (dir == Direction.REVERSE && mode == OutputMode.SEQUENCES && rnd.nextBoolean() && (layers == 1 || !f.importerOneToOne())) {
                 lb.reversedOutputOrder(true);
             }
             if (f.activations() && rnd.nextInt(3) == 0) {
-                lb.activations(pick(rnd, LSTM_ACTIVATIONS), pick(rnd, LSTM_ACTIVATIONS), pick(rnd, LSTM_ACTIVATIONS));
+                lb.activations(pick(rnd, GATE_ACTIVATIONS), pick(rnd, LSTM_ACTIVATIONS), pick(rnd, LSTM_ACTIVATIONS));
             }
             if (f.clip() && rnd.nextInt(4) == 0) {
                 lb.cellClip(0.5f + rnd.nextFloat() * 2f);
@@ -90,20 +115,27 @@ final class RandomModels {
             mb.add(l);
             width = l.outputSize();
             if (f.dense() && rnd.nextInt(3) == 0) {
-                width = addDense(mb, rnd, width, "dense" + k, false);
+                width = addDense(mb, rnd, width, "dense" + k, false, f.importerOneToOne());
+            }
+            if (f.dense() && rnd.nextInt(4) == 0 && !f.importerOneToOne()) {
+                // A standalone activation (PyTorch nn.ReLU between layers, Keras Activation).
+                mb.add(ActivationLayer.of("act" + k, width, pick(rnd, DENSE_ACTIVATIONS)));
             }
         }
         if (f.dense() && rnd.nextBoolean()) {
-            addDense(mb, rnd, width, "head", true);
+            addDense(mb, rnd, width, "head", true, f.importerOneToOne());
         }
         return mb.build();
     }
 
-    private static int addDense(SequenceModel.Builder mb, Random rnd, int in, String name, boolean head) {
+    private static int addDense(SequenceModel.Builder mb, Random rnd, int in, String name, boolean head, boolean onnxOperatorsOnly) {
         int units = 1 + rnd.nextInt(5);
         Activation a = pick(rnd, DENSE_ACTIVATIONS);
         if (!head && a.kind() == Activation.Kind.SOFTMAX) {
             a = Activation.tanh();
+        }
+        if (onnxOperatorsOnly && (a.kind() == Activation.Kind.AFFINE || a.kind() == Activation.Kind.SCALED_TANH)) {
+            a = Activation.sigmoid();
         }
         mb.add(DenseLayer.of(name, DenseWeights.of(in, units, uniform(rnd, in * units, 0.8f), uniform(rnd, units, 0.3f)), a));
         return units;

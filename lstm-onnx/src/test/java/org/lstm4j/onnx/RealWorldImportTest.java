@@ -2,8 +2,10 @@ package org.lstm4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ class RealWorldImportTest {
     @Test
     void keras3Tf2onnxAircraftModelMatchesOnnxRuntimeOnTheReferenceEngine() throws IOException {
         Path dir = REAL_WORLD.resolve("keras3-tf2onnx-aircraft");
+        assumeTrue(Files.isDirectory(dir), "no real-world fixtures at " + dir.toAbsolutePath());
         SequenceModel model = OnnxImporter.importModel(dir.resolve("model.onnx"));
 
         // LSTM(64, return_sequences) -> LSTM(32) -> Dense(16, relu) -> Dense(1), as the Keras config says.

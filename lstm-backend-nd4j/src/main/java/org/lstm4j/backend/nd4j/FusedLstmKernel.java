@@ -68,7 +68,8 @@ final class FusedLstmKernel implements DirectionKernel {
     /** Whether the fused op computes this layer's equations exactly. */
     static boolean supports(LstmLayer layer) {
         // Hidden size 1: in 1.0.0-M2.1 the op fails for batches above 1 ("MmulHelper::mmulMxM: B array
-        // has wrong number of rows"), its [B, 1] states being taken for vectors.
+        // has wrong number of rows"), its [B, 1] states taken for vectors, after writing past its
+        // buffers (the JVM may abort later). Never handed to the op, whatever the batch.
         return layer.hiddenSize() > 1 && !layer.hasCellClip() && !layer.coupledInputForget()
                 && Nd4jActivations.lstmLayerId(layer.gateActivation()).isPresent()
                 && Nd4jActivations.lstmLayerId(layer.cellActivation()).isPresent()

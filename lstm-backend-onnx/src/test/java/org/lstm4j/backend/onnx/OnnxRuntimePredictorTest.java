@@ -15,6 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.conformance.KitAssertions;
+import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.conformance.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.LstmLayer;
@@ -40,9 +43,16 @@ class OnnxRuntimePredictorTest {
     private static final OnnxRuntimeBackendProvider ONNX = new OnnxRuntimeBackendProvider();
     private static final ReferenceBackendProvider REFERENCE = new ReferenceBackendProvider();
 
+    /** The largest |onnx - reference| of any comparison in this class, for the test log. */
+    private static double largest;
+
     @AfterAll
     static void reportLargestDifference() {
-        System.out.println("OnnxRuntimePredictorTest: largest |onnx - reference| where |reference| <= 1: " + TestModels.largestUnitScale());
+        System.out.println("OnnxRuntimePredictorTest: largest |onnx - reference| = " + largest);
+    }
+
+    private static synchronized void note(double difference) {
+        largest = Math.max(largest, difference);
     }
 
     /** Runs {@code batch} on both backends, asserts agreement, and returns the reference's prediction. */
@@ -53,7 +63,7 @@ class OnnxRuntimePredictorTest {
             expected = ref.predict(batch);
             got = onnx.predict(batch);
         }
-        TestModels.assertClose(what, expected, got);
+        note(KitAssertions.assertClose(expected, got, Tolerance.DEFAULT, what));
         return expected;
     }
 
@@ -79,8 +89,8 @@ class OnnxRuntimePredictorTest {
         List<Activation> others = List.of(Activation.relu(), Activation.affine(0.7f, 0.1f), Activation.leakyRelu(0.05f),
                 Activation.thresholdedRelu(0.2f), Activation.scaledTanh(0.9f, 1.3f), Activation.elu(0.8f), Activation.softsign(),
                 Activation.softplus(), Activation.sigmoid(), Activation.hardSigmoid(0.3f, 0.45f));
-        FloatTensor x = TestModels.input(rnd, 2, 6, 3);
-        LstmLayer base = TestModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).build();
+        FloatTensor x = RandomModels.input(rnd, 2, 6, 3);
+        LstmLayer base = RandomModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).build();
         for (Activation f : gates) {
             for (Activation other : others) {
                 LstmLayer l = base.toBuilder().activations(f, other, Activation.tanh()).build();
@@ -100,8 +110,8 @@ class OnnxRuntimePredictorTest {
     @Test
     void cellClipMatchesReferenceAndIsEngaged() {
         Random rnd = new Random(32);
-        LstmLayer plain = TestModels.lstm(rnd, 3, 5, Direction.BIDIRECTIONAL, false).build();
-        SequenceBatch batch = SequenceBatch.of(TestModels.input(rnd, 3, 7, 3)).withLengths(7, 3, 5);
+        LstmLayer plain = RandomModels.lstm(rnd, 3, 5, Direction.BIDIRECTIONAL, false).build();
+        SequenceBatch batch = SequenceBatch.of(RandomModels.input(rnd, 3, 7, 3)).withLengths(7, 3, 5);
         Prediction clipped = agree("clip 0.3", single(plain.toBuilder().cellClip(0.3f).build()), batch);
         Prediction unclipped = agree("no clip", single(plain), batch);
         assertTrue(differs(clipped.output(), unclipped.output()), "a clip of 0.3 changes the output");
@@ -110,8 +120,8 @@ class OnnxRuntimePredictorTest {
     @Test
     void coupledInputForgetMatchesReferenceAndIsEngaged() {
         Random rnd = new Random(33);
-        LstmLayer plain = TestModels.lstm(rnd, 2, 4, Direction.REVERSE, false).build();
-        SequenceBatch batch = SequenceBatch.of(TestModels.input(rnd, 2, 6, 2)).withLengths(3, 6);
+        LstmLayer plain = RandomModels.lstm(rnd, 2, 4, Direction.REVERSE, false).build();
+        SequenceBatch batch = SequenceBatch.of(RandomModels.input(rnd, 2, 6, 2)).withLengths(3, 6);
         Prediction coupled = agree("input_forget", single(plain.toBuilder().coupledInputForget(true).build()), batch);
         Prediction apart = agree("separate gates", single(plain), batch);
         assertTrue(differs(coupled.finalState().layer(0).cell(), apart.finalState().layer(0).cell()));
@@ -122,13 +132,13 @@ class OnnxRuntimePredictorTest {
         Random rnd = new Random(34);
         Direction[] dirs = Direction.values();
         for (Direction d : dirs) {
-            LstmLayer peep = TestModels.lstm(rnd, 3, 4, d, true).build();
+            LstmLayer peep = RandomModels.lstm(rnd, 3, 4, d, true).build();
             List<org.lstm4j.weights.LstmWeights> without = new ArrayList<>();
             for (org.lstm4j.weights.LstmWeights w : peep.weights()) {
                 without.add(org.lstm4j.weights.LstmWeights.of(w.inputSize(), w.hiddenSize(), w.inputKernel(), w.recurrentKernel(),
                         w.inputBias(), w.recurrentBias(), null));
             }
-            SequenceBatch batch = SequenceBatch.of(TestModels.input(rnd, 2, 5, 3)).withInitialState(TestModels.state(rnd, single(peep), 2));
+            SequenceBatch batch = SequenceBatch.of(RandomModels.input(rnd, 2, 5, 3)).withInitialState(RandomModels.state(rnd, single(peep), 2));
             Prediction a = agree("peepholes " + d, single(peep), batch);
             Prediction b = agree("no peepholes " + d, single(peep.toBuilder().weights(without).build()), batch);
             assertTrue(differs(a.output(), b.output()), "peepholes change the output");
@@ -140,8 +150,8 @@ class OnnxRuntimePredictorTest {
         Random rnd = new Random(35);
         for (Direction d : Direction.values()) {
             for (OutputMode mode : OutputMode.values()) {
-                SequenceModel m = single(TestModels.lstm(rnd, 2, 3, d, false).outputMode(mode).build());
-                FloatTensor x = TestModels.input(rnd, 4, 6, 2);
+                SequenceModel m = single(RandomModels.lstm(rnd, 2, 3, d, false).outputMode(mode).build());
+                FloatTensor x = RandomModels.input(rnd, 4, 6, 2);
                 agree(d + " " + mode + " ragged", m, SequenceBatch.of(x).withLengths(6, 1, 3, 5));
             }
         }
@@ -150,8 +160,8 @@ class OnnxRuntimePredictorTest {
     @Test
     void leftPaddedBatchesMatchReference() {
         Random rnd = new Random(36);
-        SequenceModel m = single(TestModels.lstm(rnd, 2, 3, Direction.BIDIRECTIONAL, false).build());
-        agree("left padding", m, SequenceBatch.of(TestModels.input(rnd, 3, 5, 2)).withLengths(5, 2, 4).withPadding(Padding.LEFT));
+        SequenceModel m = single(RandomModels.lstm(rnd, 2, 3, Direction.BIDIRECTIONAL, false).build());
+        agree("left padding", m, SequenceBatch.of(RandomModels.input(rnd, 3, 5, 2)).withLengths(5, 2, 4).withPadding(Padding.LEFT));
     }
 
     @Test
@@ -159,9 +169,9 @@ class OnnxRuntimePredictorTest {
         Random rnd = new Random(37);
         for (MergeMode merge : MergeMode.values()) {
             for (OutputMode mode : OutputMode.values()) {
-                LstmLayer l = TestModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).mergeMode(merge).outputMode(mode).build();
-                SequenceModel m = SequenceModel.builder(3).add(l).add(TestModels.dense(rnd, l.outputSize(), 2, Activation.softmax())).build();
-                agree(merge + " " + mode, m, SequenceBatch.of(TestModels.input(rnd, 2, 4, 3)).withLengths(4, 2));
+                LstmLayer l = RandomModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).mergeMode(merge).outputMode(mode).build();
+                SequenceModel m = SequenceModel.builder(3).add(l).add(RandomModels.dense(rnd, l.outputSize(), 2, Activation.softmax())).build();
+                agree(merge + " " + mode, m, SequenceBatch.of(RandomModels.input(rnd, 2, 4, 3)).withLengths(4, 2));
             }
         }
     }
@@ -169,19 +179,19 @@ class OnnxRuntimePredictorTest {
     @Test
     void reverseLayerWithKerasGoBackwardsOrderMatchesReference() {
         Random rnd = new Random(38);
-        LstmLayer l = TestModels.lstm(rnd, 2, 3, Direction.REVERSE, false).reversedOutputOrder(true).build();
-        SequenceModel m = SequenceModel.builder(2).add(l).add(TestModels.lstm(rnd, 3, 2, Direction.FORWARD, false).build()).build();
-        agree("go_backwards", m, SequenceBatch.of(TestModels.input(rnd, 3, 5, 2)).withLengths(5, 2, 3));
+        LstmLayer l = RandomModels.lstm(rnd, 2, 3, Direction.REVERSE, false).reversedOutputOrder(true).build();
+        SequenceModel m = SequenceModel.builder(2).add(l).add(RandomModels.lstm(rnd, 3, 2, Direction.FORWARD, false).build()).build();
+        agree("go_backwards", m, SequenceBatch.of(RandomModels.input(rnd, 3, 5, 2)).withLengths(5, 2, 3));
     }
 
     @Test
     void initialStatesOfEveryLayerMatchReference() {
         Random rnd = new Random(39);
         SequenceModel m = SequenceModel.builder(3)
-                .add(TestModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).build())
-                .add(TestModels.lstm(rnd, 8, 2, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE).build())
+                .add(RandomModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).build())
+                .add(RandomModels.lstm(rnd, 8, 2, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE).build())
                 .build();
-        agree("initial states", m, SequenceBatch.of(TestModels.input(rnd, 2, 5, 3)).withInitialState(TestModels.state(rnd, m, 2)));
+        agree("initial states", m, SequenceBatch.of(RandomModels.input(rnd, 2, 5, 3)).withInitialState(RandomModels.state(rnd, m, 2)));
     }
 
     // ------------------------------------------------------------------ random models
@@ -200,7 +210,7 @@ class OnnxRuntimePredictorTest {
         int width = in;
         for (int k = 0; k < layers; k++) {
             Direction d = Direction.values()[rnd.nextInt(3)];
-            LstmLayer.Builder lb = TestModels.lstm(rnd, width, 1 + rnd.nextInt(6), d, rnd.nextInt(4) == 0)
+            LstmLayer.Builder lb = RandomModels.lstm(rnd, width, 1 + rnd.nextInt(6), d, rnd.nextInt(4) == 0)
                     .name("lstm" + k).mergeMode(MergeMode.values()[rnd.nextInt(4)])
                     .outputMode(k == layers - 1 ? OutputMode.values()[rnd.nextInt(3)] : OutputMode.SEQUENCES);
             if (rnd.nextInt(4) == 0) {
@@ -214,12 +224,12 @@ class OnnxRuntimePredictorTest {
             width = l.outputSize();
         }
         if (rnd.nextBoolean()) {
-            b.add(TestModels.dense(rnd, width, 1 + rnd.nextInt(4), rnd.nextBoolean() ? Activation.softmax() : Activation.relu()));
+            b.add(RandomModels.dense(rnd, width, 1 + rnd.nextInt(4), rnd.nextBoolean() ? Activation.softmax() : Activation.relu()));
         }
         SequenceModel m = b.build();
         int batch = 1 + rnd.nextInt(4);
         int time = 1 + rnd.nextInt(8);
-        SequenceBatch sb = SequenceBatch.of(TestModels.input(rnd, batch, time, in));
+        SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, batch, time, in));
         if (rnd.nextBoolean()) {
             int[] lengths = new int[batch];
             for (int i = 0; i < batch; i++) {
@@ -228,7 +238,7 @@ class OnnxRuntimePredictorTest {
             sb = sb.withLengths(lengths);
         }
         if (rnd.nextBoolean()) {
-            sb = sb.withInitialState(TestModels.state(rnd, m, batch));
+            sb = sb.withInitialState(RandomModels.state(rnd, m, batch));
         }
         agree("seed " + seed + ": " + m, m, sb);
     }
@@ -238,11 +248,11 @@ class OnnxRuntimePredictorTest {
     @Test
     void oneCompiledPredictorServesBatchesOfEveryShape() {
         Random rnd = new Random(40);
-        SequenceModel m = SequenceModel.builder(3).add(TestModels.lstm(rnd, 3, 5, Direction.BIDIRECTIONAL, false).build()).build();
+        SequenceModel m = SequenceModel.builder(3).add(RandomModels.lstm(rnd, 3, 5, Direction.BIDIRECTIONAL, false).build()).build();
         try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m)) {
             for (int[] shape : new int[][] {{1, 1}, {4, 9}, {2, 3}, {1, 50}, {7, 2}}) {
-                SequenceBatch sb = SequenceBatch.of(TestModels.input(rnd, shape[0], shape[1], 3));
-                TestModels.assertClose("batch " + shape[0] + " x " + shape[1], ref.predict(sb), onnx.predict(sb));
+                SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, shape[0], shape[1], 3));
+                KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "batch " + shape[0] + " x " + shape[1]);
             }
         }
     }
@@ -251,10 +261,10 @@ class OnnxRuntimePredictorTest {
     void streamingInChunksGivesTheWholeSequenceResult() {
         Random rnd = new Random(41);
         SequenceModel m = SequenceModel.builder(2)
-                .add(TestModels.lstm(rnd, 2, 4, Direction.FORWARD, true).build())
-                .add(TestModels.dense(rnd, 4, 3, Activation.tanh()))
+                .add(RandomModels.lstm(rnd, 2, 4, Direction.FORWARD, true).build())
+                .add(RandomModels.dense(rnd, 4, 3, Activation.tanh()))
                 .build();
-        FloatTensor x = TestModels.input(rnd, 2, 8, 2);
+        FloatTensor x = RandomModels.input(rnd, 2, 8, 2);
         Prediction whole;
         try (Predictor ref = REFERENCE.compile(m)) {
             whole = ref.predict(x);
@@ -277,10 +287,10 @@ class OnnxRuntimePredictorTest {
                         want[b][k] = expected[b][t + k];
                     }
                 }
-                TestModels.assertClose("chunk at step " + t, FloatTensor.of(want), got);
+                KitAssertions.assertClose(FloatTensor.of(want), got, Tolerance.DEFAULT, "chunk at step " + t);
                 t += chunk;
             }
-            TestModels.assertClose("state after the stream", whole.finalState().layer(0).hidden(), s.snapshot().layer(0).hidden());
+            KitAssertions.assertClose(whole.finalState().layer(0).hidden(), s.snapshot().layer(0).hidden(), Tolerance.DEFAULT, "state after the stream");
         }
     }
 
@@ -291,33 +301,33 @@ class OnnxRuntimePredictorTest {
     void everyOptimisationLevelGivesTheReferenceResult(String level) {
         Random rnd = new Random(42);
         SequenceModel m = SequenceModel.builder(2)
-                .add(TestModels.lstm(rnd, 2, 3, Direction.BIDIRECTIONAL, false).mergeMode(MergeMode.AVE).outputMode(OutputMode.LAST_STEP).build())
-                .add(TestModels.dense(rnd, 3, 2, Activation.linear()))
+                .add(RandomModels.lstm(rnd, 2, 3, Direction.BIDIRECTIONAL, false).mergeMode(MergeMode.AVE).outputMode(OutputMode.LAST_STEP).build())
+                .add(RandomModels.dense(rnd, 3, 2, Activation.linear()))
                 .build();
-        SequenceBatch sb = SequenceBatch.of(TestModels.input(rnd, 2, 5, 2));
+        SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, 2, 5, 2));
         PredictorOptions options = PredictorOptions.builder().property(SessionSettings.OPTIMIZATION_PROPERTY, level).build();
         try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m, options)) {
-            TestModels.assertClose("level " + level, ref.predict(sb), onnx.predict(sb));
+            KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "level " + level);
         }
     }
 
     @Test
     void runtimeDefaultThreadsAndTwoThreadsGiveTheReferenceResult() {
         Random rnd = new Random(43);
-        SequenceModel m = single(TestModels.lstm(rnd, 4, 16, Direction.FORWARD, false).build());
-        SequenceBatch sb = SequenceBatch.of(TestModels.input(rnd, 8, 20, 4));
+        SequenceModel m = single(RandomModels.lstm(rnd, 4, 16, Direction.FORWARD, false).build());
+        SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, 8, 20, 4));
         for (PredictorOptions options : List.of(
                 PredictorOptions.builder().property(SessionSettings.THREADS_PROPERTY, "default").build(),
                 PredictorOptions.builder().intraOpThreads(2).interOpThreads(2).build())) {
             try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m, options)) {
-                TestModels.assertClose("threads " + options.properties(), ref.predict(sb), onnx.predict(sb));
+                KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "threads " + options.properties());
             }
         }
     }
 
     @Test
     void unknownOptimisationLevelIsRefusedWithTheValidOnes() {
-        SequenceModel m = single(TestModels.lstm(new Random(44), 1, 1, Direction.FORWARD, false).build());
+        SequenceModel m = single(RandomModels.lstm(new Random(44), 1, 1, Direction.FORWARD, false).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ONNX.compile(m, PredictorOptions.builder().property("onnx.optimization", "MAX").build()));
         assertTrue(e.getMessage().contains("onnx.optimization='MAX'") && e.getMessage().contains("ALL, EXTENDED, BASIC or NONE"), e.getMessage());
@@ -325,9 +335,9 @@ class OnnxRuntimePredictorTest {
 
     @Test
     void closedPredictorRefusesCallsAndClosingTwiceIsHarmless() {
-        SequenceModel m = single(TestModels.lstm(new Random(45), 2, 2, Direction.FORWARD, false).build());
+        SequenceModel m = single(RandomModels.lstm(new Random(45), 2, 2, Direction.FORWARD, false).build());
         Predictor p = ONNX.compile(m);
-        FloatTensor x = TestModels.input(new Random(1), 1, 2, 2);
+        FloatTensor x = RandomModels.input(new Random(1), 1, 2, 2);
         assertDoesNotThrow(() -> p.predict(x));
         p.close();
         p.close();
@@ -338,9 +348,9 @@ class OnnxRuntimePredictorTest {
 
     @Test
     void wrongFeatureCountIsRefusedBeforeReachingTheRuntime() {
-        SequenceModel m = single(TestModels.lstm(new Random(46), 3, 2, Direction.FORWARD, false).build());
+        SequenceModel m = single(RandomModels.lstm(new Random(46), 3, 2, Direction.FORWARD, false).build());
         try (Predictor p = ONNX.compile(m)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(TestModels.input(new Random(2), 1, 4, 2)));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(RandomModels.input(new Random(2), 1, 4, 2)));
             assertTrue(e.getMessage().contains("expects [batch, time, 3]"), e.getMessage());
         }
     }

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.conformance.KitAssertions;
+import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.conformance.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.OutputMode;
@@ -59,7 +62,7 @@ class RawOnnxModelTest {
             assertEquals(List.of("input_layer"), List.copyOf(raw.inputNames()));
             assertEquals(List.of("output_0"), List.copyOf(raw.outputNames()));
             Map<String, FloatTensor> out = raw.run(Map.of("input_layer", input));
-            double max = TestModels.assertClose("output_0", expected, out.get("output_0"));
+            double max = KitAssertions.assertClose(expected, out.get("output_0"), Tolerance.DEFAULT, "output_0");
             System.out.println("RawOnnxModelTest: aircraft model, largest |java ORT 1.29 - python ORT 1.30| = " + max);
 
             IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
@@ -80,30 +83,33 @@ class RawOnnxModelTest {
     void exportedFileWithNamedPortsRunsRawWithIntegerLengths(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Random rnd = new Random(60);
         SequenceModel m = SequenceModel.builder(3)
-                .add(TestModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).outputMode(OutputMode.FINAL_STATE).build())
-                .add(TestModels.dense(rnd, 8, 2, Activation.sigmoid()))
+                .add(RandomModels.lstm(rnd, 3, 4, Direction.BIDIRECTIONAL, false).outputMode(OutputMode.FINAL_STATE).build())
+                .add(RandomModels.dense(rnd, 8, 2, Activation.sigmoid()))
                 .ports(List.of(Port.input("seq"), new Port("lens", Port.Role.SEQUENCE_LENGTHS, Port.Layout.BATCH_MAJOR, List.of()),
                         Port.output("prob")))
                 .build();
         Path file = tmp.resolve("model.onnx");
         Files.write(file, OnnxExporter.export(m));
-        FloatTensor x = TestModels.input(rnd, 3, 5, 3);
+        FloatTensor x = RandomModels.input(rnd, 3, 5, 3);
         int[] lengths = {5, 1, 3};
         Map<String, FloatTensor> expected;
         try (Predictor ref = new ReferenceBackendProvider().compile(m)) {
             expected = PortBinding.toOutputs(m, ref.predict(PortBinding.toBatch(m, Map.of("seq", x), Map.of("lens", lengths))));
         }
-        try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file)) {
-            Map<String, int[]> ints = new LinkedHashMap<>();
-            ints.put("lens", lengths);
+        Map<String, int[]> ints = new LinkedHashMap<>();
+        ints.put("lens", lengths);
+        RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file);
+        try {
             Map<String, FloatTensor> got = raw.run(Map.of("seq", x), ints);
-            TestModels.assertClose("prob", expected.get("prob"), got.get("prob"));
+            KitAssertions.assertClose(expected.get("prob"), got.get("prob"), Tolerance.DEFAULT, "prob");
             IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                     () -> raw.run(Map.of("seq", x, "lens", FloatTensor.zeros(3))));
             assertTrue(wrongType.getMessage().contains("input 'lens' is int32 [?]; a FLOAT tensor was given"), wrongType.getMessage());
+        } finally {
             raw.close();
-            assertThrows(IllegalStateException.class, () -> raw.run(Map.of("seq", x), ints));
         }
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> raw.run(Map.of("seq", x), ints));
+        assertTrue(closed.getMessage().endsWith("model.onnx is closed"), closed.getMessage());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.lstm4j.conformance.RandomModels;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.SequenceModel;
@@ -36,9 +37,9 @@ class ThreadSafetyTest {
     private static SequenceModel model() {
         Random rnd = new Random(50);
         return SequenceModel.builder(4)
-                .add(TestModels.lstm(rnd, 4, 12, Direction.BIDIRECTIONAL, false).build())
-                .add(TestModels.lstm(rnd, 24, 8, Direction.FORWARD, true).build())
-                .add(TestModels.dense(rnd, 8, 3, Activation.softmax()))
+                .add(RandomModels.lstm(rnd, 4, 12, Direction.BIDIRECTIONAL, false).build())
+                .add(RandomModels.lstm(rnd, 24, 8, Direction.FORWARD, true).build())
+                .add(RandomModels.dense(rnd, 8, 3, Activation.softmax()))
                 .build();
     }
 
@@ -56,8 +57,8 @@ class ThreadSafetyTest {
             for (int s = 0; s < b; s++) {
                 lengths[s] = 1 + rnd.nextInt(t);
             }
-            batches.add(SequenceBatch.of(TestModels.input(rnd, b, t, 4)).withLengths(lengths)
-                    .withInitialState(TestModels.state(rnd, m, b)));
+            batches.add(SequenceBatch.of(RandomModels.input(rnd, b, t, 4)).withLengths(lengths)
+                    .withInitialState(RandomModels.state(rnd, m, b)));
         }
         try (Predictor p = new OnnxRuntimeBackendProvider().compile(m)) {
             assertTrue(p.isThreadSafe());
@@ -110,7 +111,7 @@ class ThreadSafetyTest {
     @Test
     void closingWhileOtherThreadsPredictEndsTheirCallsWithIllegalStateException() throws Exception {
         SequenceModel m = model();
-        SequenceBatch sb = SequenceBatch.of(TestModels.input(new Random(52), 2, 30, 4));
+        SequenceBatch sb = SequenceBatch.of(RandomModels.input(new Random(52), 2, 30, 4));
         Predictor p = new OnnxRuntimeBackendProvider().compile(m);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicInteger completed = new AtomicInteger();

@@ -154,9 +154,9 @@ final class ModelGraph {
             boolean useFused = !loopOnly && canFuse(layer);
             fused.add(useFused);
             String scope = "lstm" + index + (dirs == 2 ? (d == 0 ? "_fw" : "_bw") : "");
-            Operand<TFloat32>[] hc = useFused ? blockLstm(w, xd, hPrev, cPrev) : loopLstm(layer, w, xd, hPrev, cPrev, scope);
-            Operand<TFloat32> hSeq = hc[0];  // [T, B, H] in processing order
-            Operand<TFloat32> cSeq = hc[1];
+            States states = useFused ? blockLstm(w, xd, hPrev, cPrev) : loopLstm(layer, w, xd, hPrev, cPrev, scope);
+            Operand<TFloat32> hSeq = states.hidden();  // [T, B, H] in processing order
+            Operand<TFloat32> cSeq = states.cell();
             hn.add(tf.gatherNd(hSeq, lastStepIndex));
             cn.add(tf.gatherNd(cSeq, lastStepIndex));
             Operand<TFloat32> inInputOrder = mask(backwards ? reverseValidSteps(hSeq) : hSeq);
@@ -216,9 +216,12 @@ final class ModelGraph {
         }
     }
 
-    /** The fused op: returns {h, cs}, each {@code [T, B, H]}. */
-    @SuppressWarnings("unchecked")
-    private Operand<TFloat32>[] blockLstm(LstmWeights w, Operand<TFloat32> x, Operand<TFloat32> hPrev, Operand<TFloat32> cPrev) {
+    /** The hidden and cell states of every step, each {@code [T, B, H]} in processing order. */
+    private record States(Operand<TFloat32> hidden, Operand<TFloat32> cell) {
+    }
+
+    /** The fused op. */
+    private States blockLstm(LstmWeights w, Operand<TFloat32> x, Operand<TFloat32> hPrev, Operand<TFloat32> cPrev) {
         int in = w.inputSize();
         int hidden = w.hiddenSize();
         // w [I+H, 4H]: W^T over R^T. Canonical gate order i, f, c, o is BlockLSTMV2's, so only a transpose is needed.
@@ -236,17 +239,16 @@ final class ModelGraph {
                 BlockLSTM.usePeephole(w.hasPeepholes()),
                 // Off: BlockLSTM clips the cell state, ONNX clips gate pre-activations (such layers take the loop).
                 BlockLSTM.cellClip(0f));
-        return new Operand[] {op.h(), op.cs()};
+        return new States(op.h(), op.cs());
     }
 
     /**
-     * The composed form: a while loop over the first {@code max(lens)} steps; returns {h, c}, each
-     * {@code [T, B, H]} (zeros past the longest sequence). The input projection {@code x W^T + Wb + Rb}
+     * The composed form: a while loop over the first {@code max(lens)} steps; the states past the
+     * longest sequence are zeros. Each step's h and c go into one TensorList slot. The input projection {@code x W^T + Wb + Rb}
      * of all steps is one MatMul before the loop; each iteration adds {@code h R^T} and applies the
      * equations of {@link LstmWeights} (ONNX's, clip included).
      */
-    @SuppressWarnings("unchecked")
-    private Operand<TFloat32>[] loopLstm(LstmLayer layer, LstmWeights w, Operand<TFloat32> x,
+    private States loopLstm(LstmLayer layer, LstmWeights w, Operand<TFloat32> x,
                                          Operand<TFloat32> hPrev, Operand<TFloat32> cPrev, String name) {
         int in = w.inputSize();
         int hidden = w.hiddenSize();
@@ -255,7 +257,11 @@ final class ModelGraph {
         Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, in}));
         Operand<TFloat32> projected = tf.nn.biasAdd(tf.linalg.matMul(flat, constant(wt, in, 4 * hidden)), constant(w.combinedBias(), 4 * hidden));
         Operand<TFloat32> xw = tf.reshape(projected, tf.stack(List.of(time, batch, tf.constant(4 * hidden))));
-        Operand<TFloat32> seqZeros = tf.fill(tf.stack(List.of(time, batch, tf.constant(hidden))), tf.constant(0f));
+        // Per-step outputs go into TensorLists (one slot per step, set in place): a [T, B, H] buffer
+        // updated with TensorScatterNdUpdate was copied whole every step, quadratic in T.
+        Operand<TInt32> stepShape = tf.stack(List.of(batch, tf.constant(hidden)));
+        Operand<?> hList = tf.tensorListReserve(stepShape, time, TFloat32.class);
+        Operand<?> cList = tf.tensorListReserve(stepShape, time, TFloat32.class);
 
         float[] rt = new float[hidden * 4 * hidden];
         transposeInto(w.recurrentKernel(), 4 * hidden, hidden, rt, 0);
@@ -263,7 +269,7 @@ final class ModelGraph {
 
         Output<?>[] loopInputs = {
             tf.constant(0).asOutput(), stepsToRun.asOutput(), hPrev.asOutput(), cPrev.asOutput(),
-            seqZeros.asOutput(), seqZeros.asOutput(), xw.asOutput()
+            hList.asOutput(), cList.asOutput(), xw.asOutput()
         };
         Output<?>[] results = graph.whileLoop(loopInputs,
                 (g, vars, out) -> {
@@ -297,17 +303,18 @@ final class ModelGraph {
                     }
                     Operand<TFloat32> o = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, oPre));
                     Operand<TFloat32> hNew = b.math.mul(o, ActivationOps.apply(b, layer.hiddenActivation(), cNew));
-                    Operand<TInt32> at = b.reshape(t, b.constant(new int[] {1, 1}));
                     out[0] = b.math.add(t, b.constant(1)).asOutput();
                     out[1] = vars[1];
                     out[2] = hNew.asOutput();
                     out[3] = cNew.asOutput();
-                    out[4] = b.tensorScatterNdUpdate(floatOf(vars[4]), at, b.expandDims(hNew, b.constant(0))).asOutput();
-                    out[5] = b.tensorScatterNdUpdate(floatOf(vars[5]), at, b.expandDims(cNew, b.constant(0))).asOutput();
+                    out[4] = b.tensorListSetItem(vars[4], t, hNew).asOutput();
+                    out[5] = b.tensorListSetItem(vars[5], t, cNew).asOutput();
                     out[6] = vars[6];
                 },
                 name);
-        return new Operand[] {floatOf(results[4]), floatOf(results[5])};
+        // Steps past the longest sequence were never set; stacking with the full runtime shape fills them with zeros.
+        return new States(tf.tensorListStack(results[4], stepShape, TFloat32.class),
+                tf.tensorListStack(results[5], stepShape, TFloat32.class));
     }
 
     /** ONNX's clip: every gate pre-activation into [-clip, clip] (ONNX Runtime's reading of the spec). */

@@ -1,5 +1,8 @@
 package org.lstm4j.backend.tf;
 
+import org.lstm4j.conformance.KitAssertions;
+import org.lstm4j.conformance.Tolerance;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -218,7 +221,7 @@ class ReferenceAgreementTest {
             }
             got = tf.predict(batch);
         }
-        double max = Agreement.assertAgrees(c.name(), expected, got);
+        double max = KitAssertions.assertClose(expected, got, Tolerance.DEFAULT, c.name());
         if (c.name().startsWith("large cell states")) {
             float maxCell = 0;
             for (int k = 0; k < expected.finalState().layer(0).cell().size(); k++) {

@@ -1,5 +1,8 @@
 package org.lstm4j.backend.tf;
 
+import org.lstm4j.conformance.KitAssertions;
+import org.lstm4j.conformance.Tolerance;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +72,7 @@ class StreamingAndConcurrencyTest {
                     for (int j = 0; j < 2; j++) {
                         double e = whole.output().get(s, t, j);
                         double g = out.get(s, j);
-                        assertTrue(Math.abs(g - e) <= Agreement.ATOL + Agreement.RTOL * Math.abs(e),
+                        assertTrue(Tolerance.DEFAULT.accepts(e, g),
                                 "stream " + s + " step " + t + " output " + j + ": " + g + " vs reference " + e);
                     }
                 }
@@ -78,14 +81,14 @@ class StreamingAndConcurrencyTest {
                 }
             }
             for (int k = 0; k < 2; k++) {
-                Agreement.assertClose("final hidden state " + k, whole.finalState().layer(k).hidden(), stream.snapshot().layer(k).hidden());
-                Agreement.assertClose("final cell state " + k, whole.finalState().layer(k).cell(), stream.snapshot().layer(k).cell());
+                KitAssertions.assertClose(whole.finalState().layer(k).hidden(), stream.snapshot().layer(k).hidden(), Tolerance.DEFAULT, "final hidden state " + k);
+                KitAssertions.assertClose(whole.finalState().layer(k).cell(), stream.snapshot().layer(k).cell(), Tolerance.DEFAULT, "final cell state " + k);
             }
             // Restoring the snapshot and feeding the second half as one chunk gives the same end state.
             stream.restore(half);
             FloatTensor secondHalf = slice(x, time / 2, time);
             FloatTensor chunkOut = stream.chunk(secondHalf);
-            Agreement.assertClose("chunk after restore", slice(whole.output(), time / 2, time), chunkOut);
+            KitAssertions.assertClose(slice(whole.output(), time / 2, time), chunkOut, Tolerance.DEFAULT, "chunk after restore");
             assertEquals(ops, tf.graphOperationCount(), "streaming must feed and fetch state, not add operations");
         }
     }
@@ -188,7 +191,7 @@ class StreamingAndConcurrencyTest {
         PredictorOptions options = PredictorOptions.builder().property(TensorFlowPredictor.LSTM_FORM_PROPERTY, form).build();
         try (Predictor tf = new TensorFlowBackendProvider().compile(model, options)) {
             Prediction got = tf.predict(batch);
-            Agreement.assertAgrees("NaN padding", expected, got);
+            KitAssertions.assertClose(expected, got, Tolerance.DEFAULT, "NaN padding");
             for (int b = 0; b < 3; b++) {
                 for (int t = lengths[b]; t < 6; t++) {
                     for (int j = 0; j < 3; j++) {
