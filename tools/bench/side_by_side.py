@@ -485,7 +485,7 @@ def main():
     ap.add_argument("--java-args", default=os.path.join(ROOT, "lstm-bench", "target", "bench.args"),
                     help="java @argfile with -cp (run.sh writes it)")
     ap.add_argument("--keras-python", default="/work/venvs/keras/bin/python")
-    ap.add_argument("--cold-reps", type=int, default=3)
+    ap.add_argument("--cold-reps", type=int, default=3, help="JVM starts per backend for the cold-start table; 0 skips it")
     args = ap.parse_args()
     shapes = [s.strip() for s in args.shapes.split(",")]
     if args.part == "keras":
@@ -521,7 +521,8 @@ def main():
     jj = run_java(args.java_args, args.work, args.threads, args.quick, shapes, args.backends)
     rows += jj["rows"]
     print("== cold start", flush=True)
-    cold = cold_start(args.java_args, args.java_only_args, ["java", "java-fast", "onnx", "tf", "nd4j"], args.cold_reps)
+    cold = cold_start(args.java_args, args.java_only_args, ["java", "java-fast", "onnx", "tf", "nd4j"], args.cold_reps) \
+        if args.cold_reps > 0 else []
     cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True, text=True).stdout.strip()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     meta = {
