@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
+import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.conformance.Agreement;
 import org.lstm4j.conformance.Fixture;
 import org.lstm4j.conformance.Tolerance;
@@ -97,11 +100,20 @@ final class ConformanceCommand implements Callable<Integer> {
         return r.agrees() ? 0 : 1;
     }
 
+    private static double maxAbsDiff(FloatTensor a, FloatTensor b) {
+        double max = 0;
+        for (int k = 0; k < a.size(); k++) {
+            max = Math.max(max, Math.abs(a.get(k) - b.get(k)));
+        }
+        return max;
+    }
+
     private int corpus(PrintWriter out, List<BackendProvider> chosen, Tolerance tolerance) {
         List<Fixture> all = Fixture.all().stream().filter(Fixture::expectsMatch).toList();
         Progress progress = new Progress(spec.commandLine().getErr(), "fixtures", all.size());
         int failures = 0;
-        double[] worst = new double[chosen.size()];
+        double[] worstVsReference = new double[chosen.size()];
+        double[] worstVsGolden = new double[chosen.size()];
         for (int i = 0; i < all.size(); i++) {
             Fixture f = all.get(i);
             progress.update(i, f.id());
@@ -115,10 +127,18 @@ final class ConformanceCommand implements Callable<Integer> {
                 out.println(f.id() + ": " + e.getMessage());
                 continue;
             }
-            for (Agreement.Pair p : r.pairs()) {
-                for (int b = 0; b < chosen.size(); b++) {
-                    if (p.first().equals(chosen.get(b).name()) || p.second().equals(chosen.get(b).name())) {
-                        worst[b] = Math.max(worst[b], p.maxAbsolute());
+            Map<String, FloatTensor> golden = f.expected();
+            for (int b = 0; b < chosen.size(); b++) {
+                String name = chosen.get(b).name();
+                Optional<Agreement.Pair> vsReference = r.pair(ReferenceBackendProvider.NAME, name);
+                if (vsReference.isPresent()) {
+                    worstVsReference[b] = Math.max(worstVsReference[b], vsReference.get().maxAbsolute());
+                }
+                for (Agreement.Run run : r.runs()) {
+                    if (run.backend().equals(name) && run.ran()) {
+                        for (Map.Entry<String, FloatTensor> e : golden.entrySet()) {
+                            worstVsGolden[b] = Math.max(worstVsGolden[b], maxAbsDiff(e.getValue(), run.outputs().get(e.getKey())));
+                        }
                     }
                 }
             }
@@ -130,8 +150,9 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         progress.update(all.size(), null);
         out.println(all.size() + " fixtures, " + failures + " with disagreeing backends");
+        out.printf("  %-10s %28s %32s%n", "backend", "max |diff| vs reference 'java'", "max |diff| vs the fixtures' source");
         for (int b = 0; b < chosen.size(); b++) {
-            out.printf("  %-9s largest difference to any other backend: %.2e%n", chosen.get(b).name(), worst[b]);
+            out.printf("  %-10s %28.2e %32.2e%n", chosen.get(b).name(), worstVsReference[b], worstVsGolden[b]);
         }
         return failures == 0 ? 0 : 1;
     }
