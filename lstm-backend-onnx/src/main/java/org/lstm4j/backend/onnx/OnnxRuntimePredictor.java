@@ -40,7 +40,9 @@ import org.lstm4j.tensor.TensorBuilder;
  * and tensors call after call instead of allocating seven direct buffers and tensors each time
  * (the per-call overhead over a bare ONNX Runtime call that issue 9 measured at batch 1).
  * A workspace keeps the tensors of the last batch shape it ran and remakes them when the shape
- * changes. ONNX Runtime documents {@code OrtSession.run} as thread-safe, so the session is shared.
+ * changes; an idle workspace keeps its direct buffers (input, its staging array, output and states
+ * of that shape) until the predictor is closed, so a predictor holds, at most, one such set per
+ * call that ever ran at the same time as others. ONNX Runtime documents {@code OrtSession.run} as thread-safe, so the session is shared.
  * A read-write lock keeps {@link #close()} from freeing the session, or the pooled tensors, under
  * a running call.
  */
