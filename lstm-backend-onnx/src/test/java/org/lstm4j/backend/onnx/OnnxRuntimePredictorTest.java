@@ -257,6 +257,47 @@ class OnnxRuntimePredictorTest {
         }
     }
 
+    /**
+     * The predictor reuses its direct buffers and tensors from call to call: a call without an
+     * initial state or lengths after one with them (same shape) must not see the previous call's
+     * state or lengths, and a shape change in between must not disturb either. Expected values: a
+     * fresh predictor (a new session, never reused) for each batch, bit for bit, and the reference
+     * engine within the default tolerance.
+     */
+    @Test
+    void reusedBuffersCarryNothingFromOneCallToTheNext() {
+        Random rnd = new Random(43);
+        SequenceModel m = SequenceModel.builder(3)
+                .add(RandomModels.lstm(rnd, 3, 6, Direction.BIDIRECTIONAL, false).build())
+                .add(RandomModels.lstm(rnd, 12, 4, Direction.FORWARD, true).build())
+                .build();
+        SequenceBatch withState = SequenceBatch.of(RandomModels.input(rnd, 3, 6, 3)).withLengths(new int[] {6, 2, 4})
+                .withInitialState(RandomModels.state(rnd, m, 3));
+        SequenceBatch plain = SequenceBatch.of(RandomModels.input(rnd, 3, 6, 3));
+        SequenceBatch otherShape = SequenceBatch.of(RandomModels.input(rnd, 2, 9, 3)).withLengths(new int[] {9, 5})
+                .withInitialState(RandomModels.state(rnd, m, 2));
+        List<SequenceBatch> calls = List.of(plain, withState, plain, withState, otherShape, plain, withState, plain);
+        try (Predictor ref = REFERENCE.compile(m); Predictor reused = ONNX.compile(m)) {
+            Prediction previous = null;
+            for (int i = 0; i < calls.size(); i++) {
+                SequenceBatch sb = calls.get(i);
+                Prediction fresh;
+                try (Predictor once = ONNX.compile(m)) {
+                    fresh = once.predict(sb);
+                }
+                Prediction got = reused.predict(sb);
+                assertEquals(fresh, got, "call " + i + " on the reused predictor differs from a fresh one");
+                note(KitAssertions.assertClose(ref.predict(sb), got, Tolerance.DEFAULT, "call " + i));
+                if (previous != null && previous.output().rank() == got.output().rank()
+                        && java.util.Arrays.equals(previous.output().shape(), got.output().shape())) {
+                    // The batches of consecutive calls give different results, so a stale buffer would show.
+                    assertTrue(differs(previous.output(), got.output()), "calls " + (i - 1) + " and " + i + " should differ");
+                }
+                previous = got;
+            }
+        }
+    }
+
     @Test
     void streamingInChunksGivesTheWholeSequenceResult() {
         Random rnd = new Random(41);
