@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0, as specified in
  * {@code numpy/lib/format.py}). Reads float32, float64, int32 and int64 in either byte order;
- * writes float32 (version 1.0, little-endian). Fortran order and every other dtype are refused
+ * writes float32 and int32 lengths (version 1.0, little-endian). Fortran order and every other dtype are refused
  * with {@link NpyFormatException}, and declared sizes are checked against the bytes present
  * before anything is allocated.
  */
@@ -138,12 +138,30 @@ public final class Npy {
 
     /** Writes a float32 tensor as a version 1.0 .npy stream. */
     public static void write(OutputStream out, FloatTensor tensor) throws IOException {
-        int[] shape = tensor.shape();
+        ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < tensor.size(); i++) {
+            body.putFloat(tensor.get(i));
+        }
+        writeArray(out, "<f4", tensor.shape(), body.array());
+    }
+
+    /** Writes sequence lengths (or any int values) as a one-dimensional int32 .npy file. */
+    public static void writeLengths(Path file, int[] lengths) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(lengths.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : lengths) {
+            body.putInt(v);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            writeArray(out, "<i4", new int[] {lengths.length}, body.array());
+        }
+    }
+
+    private static void writeArray(OutputStream out, String descr, int[] shape, byte[] littleEndianData) throws IOException {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < shape.length; i++) {
             s.append(shape[i]).append(shape.length == 1 ? "," : (i + 1 < shape.length ? ", " : ""));
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + s + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + s + "), }";
         // The header is padded with spaces and a newline so that the data starts on a 64-byte boundary.
         int unpadded = 10 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
@@ -152,11 +170,7 @@ public final class Npy {
         head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         out.write(head.array());
         out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-        ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < tensor.size(); i++) {
-            body.putFloat(tensor.get(i));
-        }
-        out.write(body.array());
+        out.write(littleEndianData);
     }
 
     private static String match(Pattern p, String header, String key) throws NpyFormatException {

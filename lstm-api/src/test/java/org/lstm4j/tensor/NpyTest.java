@@ -70,6 +70,13 @@ class NpyTest {
     }
 
     @Test
+    void writesLengthsAsNumPyWritesInt32(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = dir.resolve("lengths.npy");
+        Npy.writeLengths(file, new int[] {3, 1, 2});
+        assertArrayEquals(sample("i4_lengths.npy"), java.nio.file.Files.readAllBytes(file));
+    }
+
+    @Test
     void refusesFortranOrderSayingHowToFixIt() {
         NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(sample("fortran.npy")));
         assertTrue(e.getMessage().contains("Fortran") && e.getMessage().contains("ascontiguousarray"), e.getMessage());

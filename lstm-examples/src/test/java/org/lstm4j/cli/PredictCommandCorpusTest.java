@@ -49,8 +49,10 @@ class PredictCommandCorpusTest {
             args.add(e.getKey() + "=" + file);
         }
         for (Map.Entry<String, int[]> e : f.lengthInputs().entrySet()) {
+            Path file = dir.resolve("in-" + PredictCommand.fileName(e.getKey()) + ".npy");
+            Npy.writeLengths(file, e.getValue());
             args.add("--input");
-            args.add(e.getKey() + "=" + writeInt32(dir.resolve("in-" + PredictCommand.fileName(e.getKey()) + ".npy"), e.getValue()));
+            args.add(e.getKey() + "=" + file);
         }
         String[] r = BackendsCommandTest.run(args.toArray(new String[0]));
         assertEquals("0", r[0], r[1] + r[2]);
@@ -62,19 +64,5 @@ class PredictCommandCorpusTest {
 
     private static Path write(Path dir, String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
-    }
-
-    /** An int32 .npy (lstm4j writes float32 only; lengths files come from NumPy in practice). */
-    private static Path writeInt32(Path file, int[] values) throws IOException {
-        String dict = "{'descr': '<i4', 'fortran_order': False, 'shape': (" + values.length + ",), }";
-        int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
-        b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        for (int v : values) {
-            b.putInt(v);
-        }
-        return Files.write(file, b.array());
     }
 }
