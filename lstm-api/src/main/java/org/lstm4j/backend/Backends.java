@@ -325,7 +325,8 @@ public final class Backends {
         private BackendSelectionException failure(Report r, String name) {
             Throwable cause = null;
             for (Candidate c : candidates) {
-                if (c.availability().failure().isPresent() && (name == null || c.name().equalsIgnoreCase(name))) {
+                // The name first: asking a candidate's availability starts its engine.
+                if ((name == null || c.name().equalsIgnoreCase(name)) && c.availability().failure().isPresent()) {
                     cause = c.availability().failure().get();
                     break;
                 }
