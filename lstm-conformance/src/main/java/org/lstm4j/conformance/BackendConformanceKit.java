@@ -116,9 +116,14 @@ public abstract class BackendConformanceKit {
     @MethodSource("frameworkFixtures")
     void frameworkWeightLayoutsReproduceTheFrameworksOutputs(Fixture f) {
         FrameworkModels.Built built = FrameworkModels.build(f);
-        requireCapabilities(KitCase.requirementsOf(built.model(), built.batch()), f.id());
-        try (Predictor p = backend.compile(built.model())) {
-            java.util.Map<String, FloatTensor> got = org.lstm4j.predict.PortBinding.toOutputs(built.model(), p.predict(built.batch()));
+        assertFixtureOutputs(f, built.model(), built.batch());
+    }
+
+    /** Runs {@code model} on {@code batch} here and compares every graph output with the fixture's independent source. */
+    private void assertFixtureOutputs(Fixture f, SequenceModel model, SequenceBatch batch) {
+        requireCapabilities(KitCase.requirementsOf(model, batch), f.id());
+        try (Predictor p = backend.compile(model)) {
+            java.util.Map<String, FloatTensor> got = org.lstm4j.predict.PortBinding.toOutputs(model, p.predict(batch));
             for (java.util.Map.Entry<String, FloatTensor> e : f.expected().entrySet()) {
                 assertClose(e.getValue(), got.get(e.getKey()), f.tolerance(), f.id() + " output '" + e.getKey() + "' vs " + f.source());
             }
@@ -139,14 +144,7 @@ public abstract class BackendConformanceKit {
     @MethodSource("importableFixtures")
     void importedFixturesMatchTheirIndependentSource(Fixture f) {
         SequenceModel m = org.lstm4j.onnx.OnnxImporter.importModel(f.modelBytes(), f.id());
-        SequenceBatch batch = org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
-        requireCapabilities(KitCase.requirementsOf(m, batch), f.id());
-        try (Predictor p = backend.compile(m)) {
-            java.util.Map<String, FloatTensor> got = org.lstm4j.predict.PortBinding.toOutputs(m, p.predict(batch));
-            for (java.util.Map.Entry<String, FloatTensor> e : f.expected().entrySet()) {
-                assertClose(e.getValue(), got.get(e.getKey()), f.tolerance(), f.id() + " output '" + e.getKey() + "' vs " + f.source());
-            }
-        }
+        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
     }
 
     // ------------------------------------------------------------------ streaming
