@@ -16,7 +16,9 @@ import org.lstm4j.tensor.FloatTensor;
 /**
  * Streams single steps through the nd4j backend and prints heap used after a full GC and the
  * process's resident memory (VmRSS) every {@code every} steps: the reproducer for per-step growth.
- * Not a unit test: {@code java -cp ... Nd4jStreamingMemoryMain [steps] [every] [kernel]}.
+ * Not a unit test: {@code java -cp ... Nd4jStreamingMemoryMain [steps] [every] [auto|composed] [nogc]}.
+ * With {@code nogc} no collection is forced before a sample, as in a real streaming loop; it also
+ * prints the predictor workspace's counters (they stay constant: the growth is outside it).
  */
 public final class Nd4jStreamingMemoryMain {
 
@@ -27,6 +29,8 @@ public final class Nd4jStreamingMemoryMain {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int every = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         String kernel = args.length > 2 ? args[2] : "auto";
+        // "nogc": no System.gc() before a sample, as in a real streaming loop (RSS only is meaningful then).
+        boolean collect = args.length <= 3 || !args[3].equals("nogc");
         RandomModels r = new RandomModels(11);
         // The soak test's shape (lstm-reliability ReliabilityModels.stacked): 8 -> LSTM(32, peepholes)
         // -> LSTM(16) -> Dense(3, tanh), four streams.
@@ -41,11 +45,19 @@ public final class Nd4jStreamingMemoryMain {
             for (int i = 1; i <= steps; i++) {
                 s.step(x);
                 if (i % every == 0) {
-                    System.gc();
-                    Thread.sleep(200);
-                    System.gc();
-                    System.out.printf(Locale.ROOT, "step %7d heapAfterGc %7.2f MiB rss %7.1f MiB%n", i,
+                    if (collect) {
+                        System.gc();
+                        Thread.sleep(200);
+                        System.gc();
+                    }
+                    System.out.printf(Locale.ROOT, "step %7d heap%s %7.2f MiB rss %7.1f MiB%n", i, collect ? "AfterGc" : "Used   ",
                             mem.getHeapMemoryUsage().getUsed() / 1048576.0, rssMiB());
+                    org.nd4j.linalg.api.memory.MemoryWorkspace ws = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager()
+                            .getWorkspaceForCurrentThread("LSTM4J_ND4J_PREDICT");
+                    System.out.printf(Locale.ROOT, "  workspace size %d lastCycle %d maxCycle %d spilled %d pinned %d%n",
+                            ws.getCurrentSize(), ws.getLastCycleAllocations(), ws.getMaxCycleAllocations(),
+                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getSpilledSize(),
+                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getPinnedSize());
                 }
             }
         }
