@@ -1,0 +1,74 @@
+package org.lstm4j.backend.nd4j;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.Direction;
+import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.Predictor;
+import org.lstm4j.predict.StreamingPredictor;
+import org.lstm4j.tensor.FloatTensor;
+
+/**
+ * Streams single steps through the nd4j backend and prints heap used after a full GC and the
+ * process's resident memory (VmRSS) every {@code every} steps: the reproducer for per-step growth.
+ * Not a unit test: {@code java -cp ... Nd4jStreamingMemoryMain [steps] [every] [auto|composed] [nogc]}.
+ * With {@code nogc} no collection is forced before a sample, as in a real streaming loop; it also
+ * prints the predictor workspace's counters (they stay constant: the growth is outside it).
+ */
+public final class Nd4jStreamingMemoryMain {
+
+    private Nd4jStreamingMemoryMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int every = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        String kernel = args.length > 2 ? args[2] : "auto";
+        // "nogc": no System.gc() before a sample, as in a real streaming loop (RSS only is meaningful then).
+        boolean collect = args.length <= 3 || !args[3].equals("nogc");
+        RandomModels r = new RandomModels(11);
+        // The soak test's shape (lstm-reliability ReliabilityModels.stacked): 8 -> LSTM(32, peepholes)
+        // -> LSTM(16) -> Dense(3, tanh), four streams.
+        int streams = 4;
+        SequenceModel model = RandomModels.model(8, r.lstm(8, 32, Direction.FORWARD, true),
+                r.lstm(32, 16, Direction.FORWARD, false), r.dense(16, 3, Activation.tanh()));
+        FloatTensor x = FloatTensor.of(new int[] {streams, 8}, r.uniform(streams * 8, 1f));
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        try (Predictor p = new Nd4jBackendProvider().compile(model,
+                org.lstm4j.predict.PredictorOptions.builder().property(Nd4jPredictor.KERNEL_PROPERTY, kernel).build());
+                StreamingPredictor s = p.stream(streams)) {
+            for (int i = 1; i <= steps; i++) {
+                s.step(x);
+                if (i % every == 0) {
+                    if (collect) {
+                        System.gc();
+                        Thread.sleep(200);
+                        System.gc();
+                    }
+                    System.out.printf(Locale.ROOT, "step %7d heap%s %7.2f MiB rss %7.1f MiB%n", i, collect ? "AfterGc" : "Used   ",
+                            mem.getHeapMemoryUsage().getUsed() / 1048576.0, rssMiB());
+                    org.nd4j.linalg.api.memory.MemoryWorkspace ws = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager()
+                            .getWorkspaceForCurrentThread("LSTM4J_ND4J_PREDICT");
+                    System.out.printf(Locale.ROOT, "  workspace size %d lastCycle %d maxCycle %d spilled %d pinned %d%n",
+                            ws.getCurrentSize(), ws.getLastCycleAllocations(), ws.getMaxCycleAllocations(),
+                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getSpilledSize(),
+                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getPinnedSize());
+                }
+            }
+        }
+    }
+
+    private static double rssMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}
