@@ -1,5 +1,8 @@
 package org.lstm4j.backend.nd4j;
 
+import org.lstm4j.conformance.KitAssertions;
+import org.lstm4j.conformance.Tolerance;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,8 +149,8 @@ class Nd4jDefectsTest {
         LSTMLayer fixed = wrapper(s, weights, config);
         INDArray y = fixed.getOutputArgument(0);
         Nd4j.exec(fixed);
-        Tolerance.assertClose("LSTMLayer with inputs in libnd4j's order", s.reference().output(), tensor(y));
-        Tolerance.assertClose("the backend", s.reference().output(), s.nd4j().output());
+        KitAssertions.assertClose(s.reference().output(), tensor(y), Tolerance.DEFAULT, "LSTMLayer with inputs in libnd4j's order");
+        KitAssertions.assertClose(s.reference().output(), s.nd4j().output(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -160,12 +163,12 @@ class Nd4jDefectsTest {
         INDArray y = wrapped.getOutputArgument(0);
         Nd4j.exec(wrapped);
         FloatTensor expected = s.reference().output();
-        assertTrue(Tolerance.maxDiff(expected, tensor(y)) > CLEARLY_WRONG,
+        assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG,
                 "the wrapper's cell/output activations now agree with the reference engine: the defect may be fixed");
 
         Setup swapped = Setup.of(12, 2, 3, 4, LstmLayer.builder(3, 4).activations(Activation.sigmoid(), Activation.tanh(), Activation.softsign()));
-        Tolerance.assertClose("wrapper result = model with cell and output activations exchanged", swapped.reference().output(), tensor(y));
-        Tolerance.assertClose("the backend", expected, s.nd4j().output());
+        KitAssertions.assertClose(swapped.reference().output(), tensor(y), Tolerance.DEFAULT, "wrapper result = model with cell and output activations exchanged");
+        KitAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -182,13 +185,13 @@ class Nd4jDefectsTest {
 
         // As documented: cLast = initial cell state, yLast = initial output.
         SDVariable[] asDocumented = sd.rnn().lstmLayer(x, c0, h0, null, weights, config);
-        double error = Tolerance.maxDiff(expected, tensor(asDocumented[0].eval()));
+        double error = Tolerance.DEFAULT.compare(expected, tensor(asDocumented[0].eval())).maxAbsolute();
         assertTrue(error > CLEARLY_WRONG, "SameDiff lstmLayer now reads cLast as c0: the defect may be fixed (error " + error + ")");
 
         // Exchanged, it matches: "cLast" is wired to the initial h and "yLast" to the initial c.
         SDVariable[] exchanged = sd.rnn().lstmLayer(x, h0, c0, null, weights, config);
-        Tolerance.assertClose("SameDiff lstmLayer with h0 and c0 exchanged", expected, tensor(exchanged[0].eval()));
-        Tolerance.assertClose("the backend (no SameDiff)", expected, s.nd4j().output());
+        KitAssertions.assertClose(expected, tensor(exchanged[0].eval()), Tolerance.DEFAULT, "SameDiff lstmLayer with h0 and c0 exchanged");
+        KitAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend (no SameDiff)");
     }
 
     @Test
@@ -208,7 +211,7 @@ class Nd4jDefectsTest {
         try (Predictor p = ND4J.compile(s.model)) {
             assertEquals(List.of("composed"), ((Nd4jPredictor) p).lstmKernels());
         }
-        Tolerance.assertClose("the backend", s.reference(), s.nd4j());
+        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -219,10 +222,10 @@ class Nd4jDefectsTest {
         int[] lengths = {5, 2};
         FloatTensor expected = s.reference(lengths).output();
         INDArray y = s.direct(1, Nd4j.createFromArray(lengths), 2, 0.0);
-        assertTrue(Tolerance.maxDiff(expected, tensor(y)) > CLEARLY_WRONG,
+        assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG,
                 "lstmLayer's backward mode now reads steps L-1..0: the defect may be fixed");
         // The backend reverses each sequence's valid steps itself and runs forward.
-        Tolerance.assertClose("the backend", s.reference(lengths), s.nd4j(lengths));
+        KitAssertions.assertClose(s.reference(lengths), s.nd4j(lengths), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -230,11 +233,11 @@ class Nd4jDefectsTest {
         Setup s = Setup.of(16, 2, 6, 4, LstmLayer.builder(3, 4).cellClip(0.3f));
         FloatTensor expected = s.reference().output();
         INDArray y = s.direct(FusedLstmKernel.DIRECTION_FORWARD, null, 2, 0.3);
-        assertTrue(Tolerance.maxDiff(expected, tensor(y)) > CLEARLY_WRONG, "lstmLayer's clip now matches ONNX's");
+        assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG, "lstmLayer's clip now matches ONNX's");
         try (Predictor p = ND4J.compile(s.model)) {
             assertEquals(List.of("composed"), ((Nd4jPredictor) p).lstmKernels());
         }
-        Tolerance.assertClose("the backend", s.reference(), s.nd4j());
+        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -243,9 +246,9 @@ class Nd4jDefectsTest {
         Setup s = Setup.of(17, 2, 4, 4, LstmLayer.builder(3, 4).activations(Activation.kerasHardSigmoid(), Activation.tanh(), Activation.tanh()));
         FloatTensor expected = s.reference().output();
         INDArray y = s.direct(FusedLstmKernel.DIRECTION_FORWARD, null, 7, 0.0);
-        assertTrue(Tolerance.maxDiff(expected, tensor(y)) > CLEARLY_WRONG, "lstmLayer's hard sigmoid now takes alpha 1/6");
+        assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG, "lstmLayer's hard sigmoid now takes alpha 1/6");
         Setup onnx = Setup.of(17, 2, 4, 4, LstmLayer.builder(3, 4).activations(Activation.hardSigmoid(), Activation.tanh(), Activation.tanh()));
-        Tolerance.assertClose("lstmLayer hard sigmoid = ONNX's 0.2, 0.5", onnx.reference().output(), tensor(y));
-        Tolerance.assertClose("the backend", s.reference(), s.nd4j());
+        KitAssertions.assertClose(onnx.reference().output(), tensor(y), Tolerance.DEFAULT, "lstmLayer hard sigmoid = ONNX's 0.2, 0.5");
+        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 }
