@@ -1600,16 +1600,8 @@ final class GraphMapper {
         if (a.axes.get(ax).size() != 1 || a.axes.get(ax).get(0).axis != hidAxis || !a.axes.get(ax).get(0).isFull(a.src)) {
             return null;
         }
-        for (int i = 0; i < a.rank(); i++) {
-            if (!sameComps(a.axes.get(i), b.axes.get(i))) {
-                return null;
-            }
-        }
-        Map<Integer, Comp> fa = a.fixedCopy();
-        Map<Integer, Comp> fb = b.fixedCopy();
-        fa.remove(dirAxis);
-        fb.remove(dirAxis);
-        if (!sameFixed(fa, fb)) {
+        Map<Integer, Comp> fa = fixedApartFromDirection(a, b, dirAxis);
+        if (fa == null) {
             return null;
         }
         List<List<Comp>> axes = new ArrayList<>(a.axes);
@@ -1680,6 +1672,23 @@ final class GraphMapper {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether two views of one LSTM output select the same elements on every axis but the direction
+     * axis (the two halves a merge combines); if so, their fixed indexes without that axis, else null.
+     */
+    private static Map<Integer, Comp> fixedApartFromDirection(View a, View b, int dirAxis) {
+        for (int i = 0; i < a.rank(); i++) {
+            if (!sameComps(a.axes.get(i), b.axes.get(i))) {
+                return null;
+            }
+        }
+        Map<Integer, Comp> fa = a.fixedCopy();
+        Map<Integer, Comp> fb = b.fixedCopy();
+        fa.remove(dirAxis);
+        fb.remove(dirAxis);
+        return sameFixed(fa, fb) ? fa : null;
     }
 
     private static boolean sameFixed(Map<Integer, Comp> x, Map<Integer, Comp> y) {
@@ -1981,16 +1990,8 @@ final class GraphMapper {
         if (da == null || db == null || da.index() + db.index() != 1 || da.index() < 0 || db.index() < 0) {
             return null;
         }
-        for (int i = 0; i < a.rank(); i++) {
-            if (!sameComps(a.axes.get(i), b.axes.get(i))) {
-                return null;
-            }
-        }
-        Map<Integer, Comp> fa = a.fixedCopy();
-        Map<Integer, Comp> fb = b.fixedCopy();
-        fa.remove(dirAxis);
-        fb.remove(dirAxis);
-        if (!sameFixed(fa, fb)) {
+        Map<Integer, Comp> fa = fixedApartFromDirection(a, b, dirAxis);
+        if (fa == null) {
             return null;
         }
         return new View(a.src, a.axes, fa, op.equals("Add") ? MergeMode.SUM : MergeMode.MUL, 1.0);
