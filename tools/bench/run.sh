@@ -23,4 +23,6 @@ java_only="$root/lstm-bench/target/bench-java-only.args"
 printf -- '-cp "%s:%s:%s:%s"\n' "$root/lstm-bench/target/classes" "$root/lstm-api/target/lstm-api-0.1.0-SNAPSHOT.jar" \
   "$root/lstm-backend-java/target/lstm-backend-java-0.1.0-SNAPSHOT.jar" \
   "$(tr ':' '\n' < "$root/lstm-bench/target/bench-classpath.txt" | grep -E '/slf4j-(api|nop)-' | paste -sd:)" > "$java_only"
-exec /work/venvs/torch/bin/python "$root/tools/bench/side_by_side.py" --threads "$threads" --java-args "$args" --java-only-args "$java_only" "$@"
+torch_py="$("$root/tools/python/venv.sh" torch)/bin/python"
+keras_py="$("$root/tools/python/venv.sh" keras)/bin/python"
+exec "$torch_py" "$root/tools/bench/side_by_side.py" --keras-python "$keras_py" --threads "$threads" --java-args "$args" --java-only-args "$java_only" "$@"

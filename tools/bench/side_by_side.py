@@ -484,7 +484,7 @@ def main():
                     help="java @argfile with only the pure-Java backend's class path (run.sh writes it)")
     ap.add_argument("--java-args", default=os.path.join(ROOT, "lstm-bench", "target", "bench.args"),
                     help="java @argfile with -cp (run.sh writes it)")
-    ap.add_argument("--keras-python", default="/work/venvs/keras/bin/python")
+    ap.add_argument("--keras-python", required=True, help="python of the keras venv (run.sh passes tools/python/venv.sh keras)")
     ap.add_argument("--cold-reps", type=int, default=3, help="JVM starts per backend for the cold-start table; 0 skips it")
     args = ap.parse_args()
     shapes = [s.strip() for s in args.shapes.split(",")]

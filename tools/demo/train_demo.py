@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The forecasting demo: a small Keras LSTM trained on monthly Mauna Loa CO2, exported to ONNX for lstm4j.
 
-    /work/venvs/keras/bin/python tools/demo/train_demo.py [--validate] [--epochs 80] [--out DIR]
+    "$(tools/python/venv.sh keras)"/bin/python tools/demo/train_demo.py [--validate] [--epochs 80] [--out DIR]
 
 Data: statsmodels.datasets.co2 (weekly CO2 at Mauna Loa, 1958-03 .. 2001-12; statsmodels ships it with
 COPYRIGHT "This is public domain."; source Scripps/CDIAC, Keeling & Whorf 2004). Resampled to monthly means

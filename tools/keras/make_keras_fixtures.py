@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the "keras" conformance fixture group: Keras 3 LSTM models exported to ONNX by tf2onnx.
 
-    /work/venvs/keras/bin/python tools/keras/make_keras_fixtures.py [--out DIR] [--only name,name]
+    "$(tools/python/venv.sh keras)"/bin/python tools/keras/make_keras_fixtures.py [--out DIR] [--only name,name]
 
 Writes lstm-conformance/src/main/resources/org/lstm4j/conformance/fixtures/keras/<name>/ for every model below, in
 the shared fixture format (see tools/keras/README.md), and keras/index.txt. The expected outputs are KERAS's own
