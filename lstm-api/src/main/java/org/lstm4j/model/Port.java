@@ -14,8 +14,16 @@ import java.util.Objects;
  * @param layout     how its axes are laid out
  * @param lstmLayers for state ports: the indexes (among the model's LSTM layers) whose states are
  *                   stacked in this tensor, in order; empty otherwise
+ * @param direction  {@link #ALL_DIRECTIONS}, or the one direction of a bidirectional layer this port
+ *                   carries (0 forward, 1 backward), as Keras keeps them apart: a squeezed state of
+ *                   {@code Bidirectional(return_state=True)}, or an output of
+ *                   {@code Bidirectional(merge_mode=None)} (the model then computes the
+ *                   {@link MergeMode#CONCAT} of the two and each port is its half)
  */
-public record Port(String name, Role role, Layout layout, List<Integer> lstmLayers) {
+public record Port(String name, Role role, Layout layout, List<Integer> lstmLayers, int direction) {
+
+    /** {@link #direction()} of a port that carries every direction. */
+    public static final int ALL_DIRECTIONS = -1;
 
     /** What a port carries. */
     public enum Role {
@@ -73,6 +81,23 @@ public record Port(String name, Role role, Layout layout, List<Integer> lstmLaye
         if (layout == Layout.SQUEEZED && lstmLayers.size() != 1) {
             throw new IllegalArgumentException("port '" + name + "': a squeezed state holds exactly one layer, got " + lstmLayers);
         }
+        if (direction != ALL_DIRECTIONS) {
+            boolean directional = (role == Role.OUTPUT && layout == Layout.BATCH_MAJOR) || layout == Layout.SQUEEZED;
+            if (direction < 0 || direction > 1 || !directional) {
+                throw new IllegalArgumentException("port '" + name + "': direction " + direction + " needs 0 or 1 on a batch-major "
+                        + "output or a squeezed state, got role " + role + " and layout " + layout);
+            }
+        }
+    }
+
+    /** A port over every direction of its layers. */
+    public Port(String name, Role role, Layout layout, List<Integer> lstmLayers) {
+        this(name, role, layout, lstmLayers, ALL_DIRECTIONS);
+    }
+
+    /** Whether this port carries one direction of a bidirectional layer. */
+    public boolean isOneDirection() {
+        return direction != ALL_DIRECTIONS;
     }
 
     public static Port input(String name) {
@@ -85,5 +110,15 @@ public record Port(String name, Role role, Layout layout, List<Integer> lstmLaye
 
     public static Port state(String name, Role role, Layout layout, List<Integer> lstmLayers) {
         return new Port(name, role, layout, lstmLayers);
+    }
+
+    /** One direction's half ({@code [batch, (time,) hidden]}) of a final bidirectional layer's concatenated output. */
+    public static Port outputOfDirection(String name, int direction) {
+        return new Port(name, Role.OUTPUT, Layout.BATCH_MAJOR, List.of(), direction);
+    }
+
+    /** One direction's state {@code [batch, hidden]} of a bidirectional LSTM layer (Keras {@code Bidirectional} states). */
+    public static Port stateOfDirection(String name, Role role, int lstmLayer, int direction) {
+        return new Port(name, role, Layout.SQUEEZED, List.of(lstmLayer), direction);
     }
 }

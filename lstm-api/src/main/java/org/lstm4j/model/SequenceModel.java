@@ -196,10 +196,10 @@ public final class SequenceModel {
         }
 
         private void checkPorts() {
-            int lstmCount = (int) layers.stream().filter(l -> l instanceof LstmLayer).count();
+            List<LstmLayer> lstms = layers.stream().filter(l -> l instanceof LstmLayer).map(l -> (LstmLayer) l).toList();
             List<String> names = new ArrayList<>();
             int sequenceInputs = 0;
-            int outputs = 0;
+            List<Port> outputs = new ArrayList<>();
             for (Port p : ports) {
                 if (names.contains(p.name())) {
                     throw new IllegalArgumentException("model '" + name + "': two ports are named '" + p.name() + "'");
@@ -209,27 +209,44 @@ public final class SequenceModel {
                     sequenceInputs++;
                 }
                 if (p.role() == Port.Role.OUTPUT) {
-                    outputs++;
+                    outputs.add(p);
                 }
                 for (int i : p.lstmLayers()) {
-                    if (i < 0 || i >= lstmCount) {
+                    if (i < 0 || i >= lstms.size()) {
                         throw new IllegalArgumentException("model '" + name + "': port '" + p.name() + "' names LSTM layer " + i
-                                + " but the model has " + lstmCount);
+                                + " but the model has " + lstms.size());
                     }
                 }
                 if (p.layout() == Port.Layout.SQUEEZED) {
-                    LstmLayer l = (LstmLayer) layers.stream().filter(x -> x instanceof LstmLayer).toList().get(p.lstmLayers().get(0));
-                    if (l.directionCount() != 1) {
+                    LstmLayer l = lstms.get(p.lstmLayers().get(0));
+                    if (!p.isOneDirection() && l.directionCount() != 1) {
                         throw new IllegalArgumentException("model '" + name + "': port '" + p.name()
-                                + "' is a squeezed state but LSTM layer '" + l.name() + "' has two directions");
+                                + "' is a squeezed state but LSTM layer '" + l.name() + "' has two directions (give the port a direction)");
+                    }
+                    if (p.direction() >= l.directionCount()) {
+                        throw new IllegalArgumentException("model '" + name + "': port '" + p.name() + "' is direction " + p.direction()
+                                + " of LSTM layer '" + l.name() + "', which has " + l.directionCount());
                     }
                 }
             }
             if (sequenceInputs != 1) {
                 throw new IllegalArgumentException("model '" + name + "': exactly one sequence input port is needed, got " + sequenceInputs);
             }
-            if (outputs > 1) {
-                throw new IllegalArgumentException("model '" + name + "': at most one output port is supported, got " + outputs);
+            checkOutputs(outputs);
+        }
+
+        /** One output port, or one per direction of a final bidirectional LSTM that concatenates them (Keras merge_mode=None). */
+        private void checkOutputs(List<Port> outputs) {
+            if (outputs.size() <= 1 && outputs.stream().noneMatch(Port::isOneDirection)) {
+                return;
+            }
+            Layer last = layers.get(layers.size() - 1);
+            boolean concatenatedDirections = last instanceof LstmLayer l && l.direction() == Direction.BIDIRECTIONAL
+                    && l.mergeMode() == MergeMode.CONCAT;
+            long distinct = outputs.stream().mapToInt(Port::direction).filter(d -> d != Port.ALL_DIRECTIONS).distinct().count();
+            if (!concatenatedDirections || distinct != outputs.size()) {
+                throw new IllegalArgumentException("model '" + name + "': several output ports " + outputs.stream().map(Port::name).toList()
+                        + " need a final bidirectional LSTM with CONCAT merge and one port per direction; otherwise at most one output port is supported");
             }
         }
     }

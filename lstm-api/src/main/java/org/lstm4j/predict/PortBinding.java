@@ -62,8 +62,9 @@ public final class PortBinding {
         int b = x.dim(0);
 
         List<LstmLayer> lstms = model.lstmLayers();
-        FloatTensor[] h = new FloatTensor[lstms.size()];
-        FloatTensor[] c = new FloatTensor[lstms.size()];
+        // [layer][direction]: each port fills its layers' directions; what no port gives starts from zeros.
+        FloatTensor[][] h = new FloatTensor[lstms.size()][2];
+        FloatTensor[][] c = new FloatTensor[lstms.size()][2];
         boolean anyState = false;
         for (Port p : model.inputPorts()) {
             if (p.role() == Port.Role.SEQUENCE_LENGTHS && lengths.containsKey(p.name())) {
@@ -80,19 +81,29 @@ public final class PortBinding {
             List<FloatTensor> perLayer = splitState(p, t, lstms, b);
             for (int k = 0; k < perLayer.size(); k++) {
                 int layer = p.lstmLayers().get(k);
-                (p.role() == Port.Role.INITIAL_HIDDEN ? h : c)[layer] = perLayer.get(k);
+                FloatTensor[] target = (p.role() == Port.Role.INITIAL_HIDDEN ? h : c)[layer];
+                for (int d = 0; d < perLayer.get(k).dim(0); d++) {
+                    target[p.isOneDirection() ? p.direction() : d] = perLayer.get(k).slice0(d, d + 1);
+                }
             }
         }
         if (anyState) {
             List<LstmState> states = new ArrayList<>();
             for (int i = 0; i < lstms.size(); i++) {
                 LstmLayer l = lstms.get(i);
-                FloatTensor zero = FloatTensor.zeros(l.directionCount(), b, l.hiddenSize());
-                states.add(new LstmState(h[i] == null ? zero : h[i], c[i] == null ? zero : c[i]));
+                states.add(new LstmState(stack(h[i], l, b), stack(c[i], l, b)));
             }
             batch = batch.withInitialState(new ModelState(states));
         }
         return batch;
+    }
+
+    private static FloatTensor stack(FloatTensor[] perDirection, LstmLayer l, int batch) {
+        List<FloatTensor> rows = new ArrayList<>();
+        for (int d = 0; d < l.directionCount(); d++) {
+            rows.add(perDirection[d] == null ? FloatTensor.zeros(1, batch, l.hiddenSize()) : perDirection[d]);
+        }
+        return FloatTensor.concat0(rows);
     }
 
     /** The prediction under the model's output names, in declaration order. */
@@ -101,14 +112,16 @@ public final class PortBinding {
         for (Port p : model.outputPorts()) {
             switch (p.role()) {
                 case OUTPUT:
-                    out.put(p.name(), layoutOutput(model, p, prediction.output()));
+                    out.put(p.name(), p.isOneDirection() ? directionOfOutput(model, p, prediction.output())
+                            : layoutOutput(model, p, prediction.output()));
                     break;
                 case FINAL_HIDDEN:
                 case FINAL_CELL:
                     List<FloatTensor> parts = new ArrayList<>();
                     for (int layer : p.lstmLayers()) {
                         LstmState s = prediction.finalState().layer(layer);
-                        parts.add(p.role() == Port.Role.FINAL_HIDDEN ? s.hidden() : s.cell());
+                        FloatTensor state = p.role() == Port.Role.FINAL_HIDDEN ? s.hidden() : s.cell();
+                        parts.add(p.isOneDirection() ? state.slice0(p.direction(), p.direction() + 1) : state);
                     }
                     out.put(p.name(), joinState(p, parts));
                     break;
@@ -117,6 +130,12 @@ public final class PortBinding {
             }
         }
         return out;
+    }
+
+    /** A port's direction of the final bidirectional layer's concatenated output: its half of the last axis. */
+    private static FloatTensor directionOfOutput(SequenceModel model, Port p, FloatTensor y) {
+        int hidden = model.lstmLayers().get(model.lstmLayers().size() - 1).hiddenSize();
+        return y.sliceLastAxis(p.direction() * hidden, (p.direction() + 1) * hidden);
     }
 
     private static FloatTensor layoutOutput(SequenceModel model, Port p, FloatTensor y) {
@@ -156,6 +175,7 @@ public final class PortBinding {
     private static List<FloatTensor> splitState(Port p, FloatTensor t, List<LstmLayer> lstms, int batch) {
         List<FloatTensor> out = new ArrayList<>();
         if (p.layout() == Port.Layout.SQUEEZED) {
+            // One direction's state (a one-direction layer, or the port's direction of a bidirectional one).
             LstmLayer l = lstms.get(p.lstmLayers().get(0));
             if (t.rank() != 2 || t.dim(0) != batch || t.dim(1) != l.hiddenSize()) {
                 throw new IllegalArgumentException("input '" + p.name() + "' must be [batch, hidden] = [" + batch + ", "

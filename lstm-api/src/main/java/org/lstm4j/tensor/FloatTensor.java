@@ -204,6 +204,23 @@ public final class FloatTensor {
         return new FloatTensor(s, Arrays.copyOfRange(data, from * inner, to * inner));
     }
 
+    /** Elements {@code [from, to)} of the last axis (features), every other axis kept. */
+    public FloatTensor sliceLastAxis(int from, int to) {
+        int last = shape.length == 0 ? 0 : shape[shape.length - 1];
+        if (shape.length == 0 || from < 0 || to > last || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of the last axis of " + Arrays.toString(shape));
+        }
+        int rows = last == 0 ? 0 : data.length / last;
+        int width = to - from;
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(data, r * last + from, out, r * width, width);
+        }
+        int[] s = shape.clone();
+        s[s.length - 1] = width;
+        return new FloatTensor(s, out);
+    }
+
     /** Concatenates tensors along axis 0; the other axes must agree. */
     public static FloatTensor concat0(java.util.List<FloatTensor> parts) {
         if (parts.isEmpty()) {

@@ -203,6 +203,12 @@ public final class OnnxExporter {
         }
 
         void writeWithPorts() {
+            for (Port p : model.ports()) {
+                if (p.isOneDirection()) {
+                    throw new IllegalArgumentException("model '" + model.name() + "': port '" + p.name() + "' carries one direction of a "
+                            + "bidirectional layer (Keras keeps them apart), which the ONNX export does not write yet");
+                }
+            }
             int n = lstms.size();
             String[] h0 = new String[n];
             String[] c0 = new String[n];
