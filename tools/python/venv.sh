@@ -3,16 +3,18 @@
 # of one machine. Each environment is pinned by a requirements file in the repository:
 #   keras   tools/keras/requirements.txt          Keras/TensorFlow fixtures, the Keras export, the demo's training
 #   torch   tools/fixtures/requirements-torch.txt  PyTorch/ONNX fixtures, the side-by-side benchmark
+#   keras2  tools/keras/requirements-keras2.txt   Keras 2 (tf.keras of TensorFlow 2.15) files for the keras2 goldens
 # Where: $LSTM4J_VENVS/<name> when LSTM4J_VENVS is set (share one set of environments between clones),
 # else .venv/<name> in the repository (ignored by git). Python: $LSTM4J_PYTHON, else python3.11, else python3.
 # Usage in a script:   py="$("$root/tools/python/venv.sh" keras)/bin/python"
 # The environment is (re)installed when its requirements file changed since the last install.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-name="${1:?usage: tools/python/venv.sh NAME (one of: $(sed -n 's/^  \([a-z0-9-]*\) .*/\1/p' "$0" | paste -sd' '))}"
+name="${1:?usage: tools/python/venv.sh NAME (one of: $(sed -n 's/^#   \([a-z0-9-]*\) .*/\1/p' "$0" | paste -sd' '))}"
 case "$name" in
   keras) req="$root/tools/keras/requirements.txt" ;;
   torch) req="$root/tools/fixtures/requirements-torch.txt" ;;
+  keras2) req="$root/tools/keras/requirements-keras2.txt" ;;
   *) echo "venv.sh: unknown environment '$name'" >&2; exit 2 ;;
 esac
 dir="${LSTM4J_VENVS:-$root/.venv}/$name"
