@@ -147,6 +147,25 @@ public abstract class BackendConformanceKit {
         assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
     }
 
+    /** Each model file of every Keras-file golden that lstm4j imports: (fixture, file). */
+    static Stream<org.junit.jupiter.params.provider.Arguments> kerasFiles() {
+        return Stream.of("keras3", "keras2").flatMap(g -> Fixture.group(g).stream()).filter(Fixture::expectsMatch)
+                .flatMap(f -> f.modelFiles().stream().map(file -> org.junit.jupiter.params.provider.Arguments.of(f, file)));
+    }
+
+    /**
+     * Models saved by Keras itself ({@code .keras} archives and legacy {@code .h5} files, written by
+     * Keras 3 and by tf.keras 2), loaded through {@link org.lstm4j.format.ModelLoader} (which hands
+     * them to {@code KerasImporter}) with no Python and no ONNX step, run on this backend and matched
+     * with Keras's own outputs for the same inputs ({@code model(x, training=False)}).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kerasFiles")
+    void kerasFilesImportAndMatchKerasOutputs(Fixture f, String file) {
+        SequenceModel m = org.lstm4j.format.ModelLoader.load(f.modelBytes(file), f.id() + "/" + file);
+        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
+    }
+
     // ------------------------------------------------------------------ streaming
 
     private static SequenceModel streamingModel(long seed) {

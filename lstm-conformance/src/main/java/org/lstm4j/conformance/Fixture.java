@@ -116,8 +116,20 @@ public final class Fixture {
         return new Tolerance(json.path("atol").asDouble(1e-5), json.path("rtol").asDouble(1e-5));
     }
 
+    /** The ONNX model of an ONNX-route fixture. */
     public byte[] modelBytes() {
         return bytes("model.onnx");
+    }
+
+    /** The model files of the fixture, as fixture.json's {@code model_files} lists them ({@code model.onnx} when it lists none). */
+    public List<String> modelFiles() {
+        List<String> files = names("model_files");
+        return files.isEmpty() ? List.of("model.onnx") : files;
+    }
+
+    /** One of {@link #modelFiles()}. */
+    public byte[] modelBytes(String file) {
+        return bytes(file);
     }
 
     /** Graph input names in order. */

@@ -72,6 +72,9 @@ class FixtureCorpusImportTest {
                         continue;
                     }
                     Path dir = g.resolve(name);
+                    if (!Files.exists(dir.resolve("model.onnx"))) {
+                        continue;  // the Keras-file goldens (groups keras3, keras2) are lstm-keras's and the kit's
+                    }
                     tests.add(DynamicTest.dynamicTest(name, () -> check(dir)));
                 }
                 groups.add(DynamicContainer.dynamicContainer(g.getFileName().toString(), tests));
