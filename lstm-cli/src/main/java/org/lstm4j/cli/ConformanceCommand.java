@@ -17,7 +17,7 @@ import org.lstm4j.conformance.Agreement;
 import org.lstm4j.conformance.Fixture;
 import org.lstm4j.conformance.Tolerance;
 import org.lstm4j.model.SequenceModel;
-import org.lstm4j.onnx.OnnxImporter;
+import org.lstm4j.format.ModelLoader;
 import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
@@ -37,7 +37,7 @@ final class ConformanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "M.onnx", description = "The model file.")
+    @Option(names = "--model", paramLabel = "MODEL", description = "The model file: .onnx, .keras or .h5.")
     Path model;
 
     @Option(names = "--input", paramLabel = "FILE.npy", description = "Input [batch, time, features] (default: --random 4).")
@@ -78,9 +78,9 @@ final class ConformanceCommand implements Callable<Integer> {
             return corpus(out, chosen, tolerance);
         }
         if (model == null) {
-            throw new IllegalArgumentException("give --model M.onnx (or --fixtures)");
+            throw new IllegalArgumentException("give --model MODEL (or --fixtures)");
         }
-        SequenceModel m = OnnxImporter.importModel(model);
+        SequenceModel m = ModelLoader.load(model);
         FloatTensor x;
         if (input != null) {
             x = Npy.read(input).toFloatTensor();
@@ -109,22 +109,32 @@ final class ConformanceCommand implements Callable<Integer> {
     }
 
     private int corpus(PrintWriter out, List<BackendProvider> chosen, Tolerance tolerance) {
-        List<Fixture> all = Fixture.all().stream().filter(Fixture::expectsMatch).toList();
-        Progress progress = new Progress(spec.commandLine().getErr(), "fixtures", all.size());
+        List<Fixture> all = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        for (Fixture f : Fixture.all()) {
+            if (f.expectsMatch()) {
+                for (String file : f.modelFiles()) {
+                    all.add(f);
+                    files.add(file);
+                }
+            }
+        }
+        Progress progress = new Progress(spec.commandLine().getErr(), "model files", all.size());
         int failures = 0;
         double[] worstVsReference = new double[chosen.size()];
         double[] worstVsGolden = new double[chosen.size()];
         for (int i = 0; i < all.size(); i++) {
             Fixture f = all.get(i);
-            progress.update(i, f.id());
+            String id = f.id() + "/" + files.get(i);
+            progress.update(i, id);
             Agreement.Report r;
             try {
-                SequenceModel m = OnnxImporter.importModel(f.modelBytes(), f.id());
+                SequenceModel m = ModelLoader.load(f.modelBytes(files.get(i)), id);
                 SequenceBatch batch = PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
                 r = Agreement.check(m, batch, chosen, tolerance.absolute() > f.tolerance().absolute() ? tolerance : f.tolerance());
             } catch (RuntimeException e) {
                 failures++;
-                out.println(f.id() + ": " + e.getMessage());
+                out.println(id + ": " + e.getMessage());
                 continue;
             }
             Map<String, FloatTensor> golden = f.expected();
@@ -144,12 +154,12 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             if (!r.agrees()) {
                 failures++;
-                out.println(f.id() + ":");
+                out.println(id + ":");
                 out.print(r.matrix());
             }
         }
         progress.update(all.size(), null);
-        out.println(all.size() + " fixtures, " + failures + " with disagreeing backends");
+        out.println(all.size() + " model files of the golden fixtures, " + failures + " with disagreeing backends");
         out.printf("  %-10s %28s %32s%n", "backend", "max |diff| vs reference 'java'", "max |diff| vs the fixtures' source");
         for (int b = 0; b < chosen.size(); b++) {
             out.printf("  %-10s %28.2e %32.2e%n", chosen.get(b).name(), worstVsReference[b], worstVsGolden[b]);

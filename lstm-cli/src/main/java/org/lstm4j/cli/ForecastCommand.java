@@ -20,6 +20,7 @@ import org.lstm4j.forecast.Forecaster;
 import org.lstm4j.forecast.NaiveForecasts;
 import org.lstm4j.forecast.Scaling;
 import org.lstm4j.model.SequenceModel;
+import org.lstm4j.format.ModelLoader;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.tensor.FloatTensor;
@@ -52,7 +53,7 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "Run the bundled demo (no network, no files needed).")
     boolean demo;
 
-    @Option(names = "--model", paramLabel = "M.onnx", description = "The model file; its metadata may record scaling, window, column and season.")
+    @Option(names = "--model", paramLabel = "MODEL", description = "The model file (.onnx, .keras or .h5); its metadata may record scaling, window, column and season.")
     Path model;
 
     @Option(names = "--csv", paramLabel = "series.csv", description = "The series: a header line, then one row per step; a date column is kept.")
@@ -103,7 +104,7 @@ final class ForecastCommand implements Callable<Integer> {
             if (model == null || csv == null) {
                 throw new IllegalArgumentException("give --model and --csv (or --demo)");
             }
-            m = OnnxImporter.importModel(model);
+            m = ModelLoader.load(model);
             modelName = model.getFileName().toString();
             series = TimeSeriesCsv.read(csv);
         }

@@ -12,14 +12,16 @@ import org.lstm4j.backend.Capability;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
+import org.lstm4j.format.ModelLoader;
+import org.lstm4j.format.UnknownModelFormatException;
+import org.lstm4j.keras.KerasImportException;
 import org.lstm4j.onnx.OnnxImportException;
-import org.lstm4j.onnx.OnnxImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code lstm inspect M.onnx}: what the importer made of a model file, and who can run it. */
+/** {@code lstm inspect M.onnx|M.keras|M.h5}: what the importer made of a model file, and who can run it. */
 @Command(name = "inspect", description = "Print the imported model (layers, sizes, parameters, graph inputs and outputs, "
         + "which backends can run it) or the reason it cannot be imported.")
 final class InspectCommand implements Callable<Integer> {
@@ -27,7 +29,7 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "An .onnx, .keras or .h5 file.")
     Path model;
 
     @Override
@@ -35,8 +37,8 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SequenceModel m;
         try {
-            m = OnnxImporter.importModel(model);
-        } catch (OnnxImportException e) {
+            m = ModelLoader.load(model);
+        } catch (OnnxImportException | KerasImportException | UnknownModelFormatException e) {
             out.println(model + " cannot be imported:");
             out.println("  " + e.getMessage());
             return 1;
@@ -81,6 +83,7 @@ final class InspectCommand implements Callable<Integer> {
 
     private static String describe(Port p) {
         String layers = p.lstmLayers().isEmpty() ? "" : " of LSTM layer(s) " + p.lstmLayers();
+        layers += p.isOneDirection() ? (p.direction() == 0 ? ", forward direction" : ", backward direction") : "";
         return "'" + p.name() + "': " + p.role().name().toLowerCase().replace('_', ' ') + layers + ", " + p.layout().name().toLowerCase();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.model.SequenceModel;
-import org.lstm4j.onnx.OnnxImporter;
+import org.lstm4j.format.ModelLoader;
 import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
@@ -31,7 +31,7 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M.onnx", description = "The model file.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "The model file: .onnx, .keras or .h5.")
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "NAME=FILE.npy",
@@ -47,7 +47,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        SequenceModel m = OnnxImporter.importModel(model);
+        SequenceModel m = ModelLoader.load(model);
         Map<String, FloatTensor> floats = new LinkedHashMap<>();
         Map<String, int[]> lengths = new LinkedHashMap<>();
         for (String spec : inputs) {

@@ -20,27 +20,30 @@ import org.lstm4j.tensor.Npy;
 
 /**
  * {@code lstm predict --backend B} on every importable fixture of the golden corpus, for every
- * backend: the .npy files it writes match the outputs of the fixture's independent source
- * (PyTorch, Keras, or the float64 ONNX-specification implementation) within the fixture's tolerance.
+ * backend, from each of its model files (.onnx; .keras and .h5 as Keras saved them): the .npy files it
+ * writes match the outputs of the fixture's independent source (PyTorch, Keras, or the float64
+ * ONNX-specification implementation) within the fixture's tolerance.
  */
 class PredictCommandCorpusTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (String backend : List.of("java", "onnx", "tf", "nd4j")) {
+        for (String backend : List.of("java", "java-fast", "onnx", "tf", "nd4j")) {
             for (Fixture f : Fixture.all()) {
                 if (f.expectsMatch()) {
-                    out.add(Arguments.of(backend, f));
+                    for (String file : f.modelFiles()) {
+                        out.add(Arguments.of(backend, f, file));
+                    }
                 }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}: {1}")
+    @ParameterizedTest(name = "{0}: {1} {2}")
     @MethodSource("cases")
-    void predictWritesTheFrameworksOutputs(String backend, Fixture f, @TempDir Path dir) throws IOException {
-        List<String> args = new ArrayList<>(List.of("predict", "--model", write(dir, "model.onnx", f.modelBytes()).toString(),
+    void predictWritesTheFrameworksOutputs(String backend, Fixture f, String modelFile, @TempDir Path dir) throws IOException {
+        List<String> args = new ArrayList<>(List.of("predict", "--model", write(dir, modelFile, f.modelBytes(modelFile)).toString(),
                 "--output-dir", dir.resolve("out").toString(), "--backend", backend));
         for (Map.Entry<String, FloatTensor> e : f.floatInputs().entrySet()) {
             Path file = dir.resolve("in-" + PredictCommand.fileName(e.getKey()) + ".npy");

@@ -130,38 +130,24 @@ public abstract class BackendConformanceKit {
         }
     }
 
-    static Stream<Fixture> importableFixtures() {
-        return Fixture.all().stream().filter(Fixture::expectsMatch);
-    }
-
-    /**
-     * Every golden fixture that lstm4j imports (models written by torch.onnx.export, tf2onnx and
-     * onnx.helper) runs on this backend and matches the outputs of the implementation that made
-     * the golden (PyTorch, Keras, or the float64 ONNX-specification implementation cross-checked
-     * with ONNX Runtime), within the fixture's stated tolerance.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("importableFixtures")
-    void importedFixturesMatchTheirIndependentSource(Fixture f) {
-        SequenceModel m = org.lstm4j.onnx.OnnxImporter.importModel(f.modelBytes(), f.id());
-        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
-    }
-
-    /** Each model file of every Keras-file golden that lstm4j imports: (fixture, file). */
-    static Stream<org.junit.jupiter.params.provider.Arguments> kerasFiles() {
-        return Stream.of("keras3", "keras2").flatMap(g -> Fixture.group(g).stream()).filter(Fixture::expectsMatch)
+    /** Each model file of every golden fixture that lstm4j imports: (fixture, file). */
+    static Stream<org.junit.jupiter.params.provider.Arguments> importableFixtures() {
+        return Fixture.all().stream().filter(Fixture::expectsMatch)
                 .flatMap(f -> f.modelFiles().stream().map(file -> org.junit.jupiter.params.provider.Arguments.of(f, file)));
     }
 
     /**
-     * Models saved by Keras itself ({@code .keras} archives and legacy {@code .h5} files, written by
-     * Keras 3 and by tf.keras 2), loaded through {@link org.lstm4j.format.ModelLoader} (which hands
-     * them to {@code KerasImporter}) with no Python and no ONNX step, run on this backend and matched
-     * with Keras's own outputs for the same inputs ({@code model(x, training=False)}).
+     * Every golden fixture that lstm4j imports runs on this backend and matches the outputs of the
+     * implementation that made the golden (PyTorch, Keras, or the float64 ONNX-specification
+     * implementation cross-checked with ONNX Runtime), within the fixture's stated tolerance. Each
+     * model file is loaded through {@link org.lstm4j.format.ModelLoader}: ONNX files written by
+     * torch.onnx.export, tf2onnx and onnx.helper through the ONNX importer; the files Keras itself
+     * saved ({@code .keras} archives and legacy {@code .h5}, from Keras 3 and tf.keras 2: groups
+     * keras3 and keras2) through {@code KerasImporter}, with no Python and no ONNX step.
      */
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("kerasFiles")
-    void kerasFilesImportAndMatchKerasOutputs(Fixture f, String file) {
+    @MethodSource("importableFixtures")
+    void importedFixturesMatchTheirIndependentSource(Fixture f, String file) {
         SequenceModel m = org.lstm4j.format.ModelLoader.load(f.modelBytes(file), f.id() + "/" + file);
         assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
     }
