@@ -49,7 +49,7 @@ final class ArchiveWeights implements KerasWeights {
     public List<float[]> read(KerasLayer layer, List<Group> groups) {
         String base = "layers/" + keys.get(layer.name());
         if (!h5.exists(base)) {
-            throw new KerasImportException(source + ": model.weights.h5 has no weights for " + layer.where() + " (expected them at '"
+            throw new KerasImportException(source + ": no weights for " + layer.where() + " (expected them at '"
                     + base + "')");
         }
         String saved = h5.exists(base + "/vars") ? h5.stringAttribute(base + "/vars", "name") : null;

@@ -64,15 +64,24 @@ final class Hdf5File implements AutoCloseable {
         }
     }
 
-    /** Whether {@code path} names a group or dataset. */
+    /**
+     * Whether {@code path} names a group or dataset. Walked member by member: over a buffer, jHDF
+     * 0.13.0 answers {@code getByPath} of a missing member with "No backing file" (it looks for an
+     * external file) rather than an invalid-path error.
+     */
     boolean exists(String path) {
         return guard(path, () -> {
-            try {
-                file.getByPath(path);
-                return true;
-            } catch (io.jhdf.exceptions.HdfInvalidPathException e) {
-                return false;
+            Node n = file;
+            for (String part : path.split("/")) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                if (!(n instanceof Group g) || !g.getChildren().containsKey(part)) {
+                    return false;
+                }
+                n = g.getChild(part);
             }
+            return true;
         });
     }
 
