@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.format.ModelLoader;
 import org.lstm4j.keras.KerasImportException;
 import org.lstm4j.onnx.OnnxImportException;
+import org.lstm4j.testing.Fixture;
 
 /**
  * Models of the corpus that lstm4j must not import (a Loop that tf2onnx writes for Keras's

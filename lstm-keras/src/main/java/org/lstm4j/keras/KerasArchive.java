@@ -92,6 +92,10 @@ final class KerasArchive implements AutoCloseable {
             return new KerasArchive(config, metadata == null ? new byte[0] : metadata, weights);
         } catch (ZipException ex) {
             throw new KerasImportException(source + ": not a readable zip archive (" + ex.getMessage() + ")", ex);
+        } catch (IllegalArgumentException ex) {
+            // ZipInputStream's answer to an entry name that is not UTF-8 (found by KerasImportFuzzTest)
+            throw new KerasImportException(source + ": not a readable zip archive (an entry name is not valid UTF-8: "
+                    + ex.getMessage() + ")", ex);
         } catch (IOException ex) {
             throw new KerasImportException(source + ": cannot read the archive: " + ex, ex);
         } finally {
