@@ -52,6 +52,10 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--fixtures", description = "Check every model of the golden corpus instead of one file.")
     boolean fixtures;
 
+    @Option(names = "--groups", split = ",", paramLabel = "g,h", description = "With --fixtures: only these groups of the corpus "
+            + "(pytorch, keras, spec, keras3, keras2).")
+    List<String> groups;
+
     @Option(names = "--backends", split = ",", paramLabel = "a,b,c", description = "Backends to compare (default: every available one).")
     List<String> backends;
 
@@ -112,7 +116,7 @@ final class ConformanceCommand implements Callable<Integer> {
         List<Fixture> all = new ArrayList<>();
         List<String> files = new ArrayList<>();
         for (Fixture f : Fixture.all()) {
-            if (f.expectsMatch()) {
+            if (f.expectsMatch() && (groups == null || groups.contains(f.group()))) {
                 for (String file : f.modelFiles()) {
                     all.add(f);
                     files.add(file);

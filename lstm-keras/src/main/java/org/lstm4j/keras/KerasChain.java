@@ -100,6 +100,10 @@ record KerasChain(String inputName, JsonNode inputShape, List<KerasLayer> layers
                         + next.stream().map(KerasLayer::name).toList() + ": a branching graph; lstm4j imports chains of layers");
             }
             KerasLayer l = next.get(0);
+            if (l == sequenceInput || chain.contains(l)) {
+                throw new KerasImportException(source + ": " + l.where() + " reads its own output (a cycle in the graph); "
+                        + "the model configuration is corrupt");
+            }
             if (l.inputs().size() != 1) {
                 throw new KerasImportException(source + ": " + l.where() + " merges " + l.inputs().size() + " tensors "
                         + l.inputs() + "; lstm4j imports chains in which each layer reads one tensor");

@@ -2,7 +2,9 @@ package org.lstm4j.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.lstm4j.keras.KerasLayer.TensorRef;
 
 /**
@@ -45,10 +47,14 @@ record KerasConfig(String name, boolean sequential, List<KerasLayer> layers, Lis
         String name = cfg.path("name").asText("model");
         boolean keras3Dialect = false;
         List<KerasLayer> layers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (JsonNode l : layerList) {
             String lcls = text(l, "class_name", source, "a layer");
             JsonNode lcfg = l.path("config");
             String lname = l.has("name") ? l.get("name").asText() : lcfg.path("name").asText(lcls.toLowerCase());
+            if (!names.add(lname)) {
+                throw new KerasImportException(source + ": the model configuration has two layers named '" + lname + "'");
+            }
             List<TensorRef> main = new ArrayList<>();
             List<TensorRef> state = new ArrayList<>();
             JsonNode nodes = l.path("inbound_nodes");
