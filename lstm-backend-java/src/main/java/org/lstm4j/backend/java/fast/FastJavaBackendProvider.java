@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.lstm4j.backend.Availability;
 import org.lstm4j.backend.BackendProvider;
+import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -69,13 +70,19 @@ public final class FastJavaBackendProvider implements BackendProvider {
         return Availability.ok();
     }
 
+    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
+    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
+            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
+            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override
     public Predictor compile(SequenceModel model, PredictorOptions options) {
+        Capabilities.requireSupported(this, model);
         return new FastPredictor(model, options, kernels());
     }
 }
