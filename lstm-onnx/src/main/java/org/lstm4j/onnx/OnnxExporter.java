@@ -411,9 +411,10 @@ public final class OnnxExporter {
                     k++;
                 } else if (layer instanceof DenseLayer dense) {
                     current = dense(dense, current);
-                } else {
-                    ActivationLayer a = (ActivationLayer) layer;
+                } else if (layer instanceof ActivationLayer a) {
                     current = activation(a.activation(), current, a.name());
+                } else {
+                    throw new IllegalArgumentException("model '" + model.name() + "': the ONNX exporter does not write " + layer + " yet");
                 }
             }
             boolean lastIsLstm = model.layers().get(model.layers().size() - 1) instanceof LstmLayer;
