@@ -104,10 +104,16 @@ final class ContiguousMaskRun {
     private static void refuseWhatRotationCannotDo(SequenceModel model, List<LstmLayer> lstms, StepMask mask, int[] start, int[] length,
                                                    String backend) {
         String needs = "; backend '" + backend + "' does not declare " + Capability.ARBITRARY_MASKS + " (the java and java-fast backends run it)";
-        for (int i = 0; i < lstms.size() - 1; i++) {
+        boolean rotates = false;
+        for (int b = 0; b < start.length; b++) {
+            rotates |= length[b] > 0 && start[b] > 0;
+        }
+        for (int i = 0; i < lstms.size() - 1 && rotates; i++) {
+            // Unrotated (post-padded) rows are exact: the engine computes this as Keras does.
             if (lstms.get(i).reversedOutputOrder()) {
                 throw new IllegalArgumentException("model '" + model.name() + "': LSTM layer '" + lstms.get(i).name()
-                        + "' (go_backwards) feeds another LSTM its outputs in reversed order while the mask stays in input order" + needs);
+                        + "' (go_backwards) feeds another LSTM its outputs in reversed order while the mask stays in input order, "
+                        + "and the batch has padding before a row's first valid step" + needs);
             }
         }
         LstmLayer last = lstms.get(lstms.size() - 1);
