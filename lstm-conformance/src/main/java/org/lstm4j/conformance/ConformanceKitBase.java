@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * What every group of kit rules needs: the backend under test (opened once per test class), the

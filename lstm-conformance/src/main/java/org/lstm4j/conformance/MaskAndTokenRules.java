@@ -3,7 +3,7 @@ package org.lstm4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.util.EnumSet;
 import java.util.Random;
@@ -26,6 +26,8 @@ import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.weights.EmbeddingWeights;
+import org.lstm4j.testing.Tolerance;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * The kit's rules for text and padded sequences: token ids, embeddings, every mask form and

@@ -18,6 +18,8 @@ import org.lstm4j.predict.StepMask;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.weights.EmbeddingWeights;
+import org.lstm4j.testing.Tolerance;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * The seeded cases of the mask, token and head rules ({@link MaskAndTokenRules}): every mask form
