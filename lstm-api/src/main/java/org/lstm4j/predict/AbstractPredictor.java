@@ -2,6 +2,7 @@ package org.lstm4j.predict;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lstm4j.backend.Capability;
@@ -12,8 +13,9 @@ import org.lstm4j.tensor.IntTensor;
 
 /**
  * The part of every predictor that does not depend on the engine: input checks with messages
- * that name the mismatch (token ids against the vocabulary included), the NaN policy, masks, and
- * close semantics. A backend implements {@link #run} and, if it holds native resources, {@link #release}.
+ * that name the mismatch (token ids against the vocabulary included), the NaN policy, masks,
+ * close semantics, the backend's name and the thread-safety claim. A backend implements
+ * {@link #run} and, if it holds native resources, {@link #release}.
  *
  * <p>Masks ({@link StepMask}: lengths, masks given with the input, masking layers, {@code mask_zero})
  * are resolved here once. An engine that declares {@link Capability#ARBITRARY_MASKS} gets the whole
@@ -30,19 +32,37 @@ public abstract class AbstractPredictor implements Predictor {
 
     protected final SequenceModel model;
     protected final PredictorOptions options;
+    private final String backendName;
     private final Set<Capability> capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** An engine that knows sequence lengths but not masks or token ids. */
-    protected AbstractPredictor(SequenceModel model, PredictorOptions options) {
-        this(model, options, LENGTHS_ONLY);
+    protected AbstractPredictor(String backendName, SequenceModel model, PredictorOptions options) {
+        this(backendName, model, options, LENGTHS_ONLY);
     }
 
     /** An engine that declares {@code capabilities} (its provider's), which decide how masks reach {@link #run}. */
-    protected AbstractPredictor(SequenceModel model, PredictorOptions options, Set<Capability> capabilities) {
-        this.model = model;
-        this.options = options;
+    protected AbstractPredictor(String backendName, SequenceModel model, PredictorOptions options, Set<Capability> capabilities) {
+        this.backendName = Objects.requireNonNull(backendName, "backendName");
+        this.model = Objects.requireNonNull(model, "model");
+        this.options = Objects.requireNonNull(options, "options");
         this.capabilities = EnumSet.copyOf(capabilities);
+    }
+
+    @Override
+    public final String backendName() {
+        return backendName;
+    }
+
+    /**
+     * True: every engine of lstm4j runs a call on state of its own (a workspace per call, a session whose
+     * run is thread-safe), so one predictor serves many threads. A backend whose calls share mutable state
+     * overrides this to say false; the conformance kit checks the claim either way (concurrent predictions
+     * must equal serial ones).
+     */
+    @Override
+    public boolean isThreadSafe() {
+        return true;
     }
 
     @Override

@@ -77,7 +77,7 @@ final class BrokenBackends {
             @Override
             public Predictor compile(SequenceModel model, PredictorOptions options) {
                 Predictor inner = reference.compile(corruptModel.apply(model), options);
-                return new AbstractPredictor(model, options, EnumSet.allOf(Capability.class)) {
+                return new AbstractPredictor(name, model, options, EnumSet.allOf(Capability.class)) {
                     @Override
                     protected Prediction run(SequenceBatch batch) {
                         return run.run(inner, batch);
@@ -124,16 +124,6 @@ final class BrokenBackends {
                                 s.close();
                             }
                         };
-                    }
-
-                    @Override
-                    public String backendName() {
-                        return name;
-                    }
-
-                    @Override
-                    public boolean isThreadSafe() {
-                        return true;
                     }
 
                     @Override

@@ -52,23 +52,13 @@ class RotatedMasksConformanceTest extends BackendConformanceKit {
             @Override
             public Predictor compile(SequenceModel model, PredictorOptions options) {
                 Predictor inner = reference.compile(model, options);
-                return new AbstractPredictor(model, options, declared) {
+                return new AbstractPredictor(name(), model, options, declared) {
                     @Override
                     protected Prediction run(SequenceBatch batch) {
                         if (batch.hasMask() || batch.padding() != Padding.RIGHT) {
                             throw new AssertionError("an engine without ARBITRARY_MASKS was given more than right-padded lengths: " + batch.mask());
                         }
                         return inner.predict(batch);
-                    }
-
-                    @Override
-                    public String backendName() {
-                        return name();
-                    }
-
-                    @Override
-                    public boolean isThreadSafe() {
-                        return true;
                     }
 
                     @Override
