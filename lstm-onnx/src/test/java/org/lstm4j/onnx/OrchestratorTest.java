@@ -58,7 +58,7 @@ class OrchestratorTest {
         OpRegistry withoutRelu = new OpRegistry();
         for (OpRegistry.Entry e : OpRegistry.standard().entries()) {
             if (!e.opType().equals("Relu")) {
-                withoutRelu.add(e.family(), e.since(), e.until(), e.handler(), e.opType());
+                withoutRelu.add(e.family(), e.since(), e.until(), e.outputs(), e.handler(), e.opType());
             }
         }
         OnnxImportException refused = assertThrows(OnnxImportException.class, () -> new GraphMapper(model, "relu_head",
