@@ -120,6 +120,37 @@ def two_inputs():
     return keras.Model([a, b], L.Dense(2, name="dense")(y), name="two_inputs")
 
 
+def padded(padding, seed=11, batch=3):
+    """Features [batch, T, F] with rows shortened by zero steps placed as `padding` says (pre, post or middle)."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((batch, T, F)).astype(np.float32)
+    masked = {"pre": [(1, 0, 2), (2, 0, 4)], "post": [(1, 4, T), (2, 2, T)], "middle": [(1, 2, 4), (2, 1, 3)]}[padding]
+    for row, start, end in masked:
+        x[row, start:end, :] = 0.0
+    return {"x": x}
+
+
+VOCAB, EMBED = 20, 4
+
+
+def tokens(padding, seed=13, batch=3):
+    """Token ids [batch, T] in 1..VOCAB-1 with 0 as padding, placed as `padding` says."""
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(1, VOCAB, (batch, T)).astype(np.int32)
+    lengths = [T, 4, 2]
+    for row, n in enumerate(lengths):
+        if padding == "pre":
+            ids[row, :T - n] = 0
+        else:
+            ids[row, n:] = 0
+    return {"x": ids}
+
+
+def text_model(name, mask_zero, *head):
+    return keras.Sequential([keras.Input((T,), dtype="int32", name="x"),
+                             L.Embedding(VOCAB, EMBED, mask_zero=mask_zero, name="embedding"), *head], name=name)
+
+
 @keras.saving.register_keras_serializable(package="lstm4j_goldens")
 class Scale(L.Layer):
     """A custom layer (Python code of the user's own): y = 2x."""
@@ -202,6 +233,39 @@ def cases():
                                                                    return_sequences=True, name="lstm"),
                                          L.Dense(2, name="dense"), batch=B),
         "LSTM(stateful=True, unroll=True) on a fixed batch of 2: the first call, from zero state.")
+    # ---- masks: Masking on padded features, Embedding(mask_zero) on padded token ids. Sequential models: Keras 3.15
+    # writes a functional model's mask computation as NotEqual/Any op nodes that it cannot load back ("Unknown layer:
+    # 'NotEqual'"), so the reload check could not pass (KerasImporter reads such files: see the keras-masks group).
+    for padding in ["pre", "post", "middle"]:
+        add(f"masking_{padding}", (lambda p=padding: sequential(f"masking_{p}", L.Masking(0.0, name="mask"),
+                                                            L.LSTM(H, return_sequences=True, name="lstm_1"),
+                                                            L.LSTM(4, name="lstm_2"), L.Dense(2, name="dense"))),
+            f"Masking(0.0) -> LSTM(5, return_sequences) -> LSTM(4) -> Dense(2); rows zero-padded '{padding}' (a "
+            f"masked step keeps the state; the first LSTM repeats its previous output there).",
+            inputs=(lambda p=padding: padded(p)))
+    add("masking_sequences_post", lambda: sequential("masking_sequences_post", L.Masking(0.0, name="mask"),
+                                                L.LSTM(H, return_sequences=True, name="lstm"),
+                                                L.TimeDistributed(L.Dense(2), name="td")),
+        "Masking -> LSTM(return_sequences) -> TimeDistributed(Dense(2)); rows zero-padded 'post': the LSTM's masked "
+        "steps repeat its previous output (zero_output_for_mask=False).", inputs=lambda: padded("post"))
+    add("masking_bidi_middle", lambda: sequential("masking_bidi_middle", L.Masking(0.0, name="mask"),
+                                             L.Bidirectional(L.LSTM(H, return_sequences=True), name="bidi"),
+                                             L.Dense(2, name="dense")),
+        "Masking -> Bidirectional(LSTM(5, return_sequences)) -> Dense(2); rows padded in the middle.",
+        inputs=lambda: padded("middle"))
+    add("text_classifier_mask_zero", lambda: text_model("text_classifier_mask_zero", True, L.LSTM(H, name="lstm"),
+                                                        L.Dense(3, activation="softmax", name="probs")),
+        "Text classifier: Embedding(20, 4, mask_zero=True) -> LSTM(5) -> Dense(3, softmax), token ids padded 'pre' "
+        "with 0.", inputs=lambda: tokens("pre"))
+    add("text_classifier_no_mask", lambda: text_model("text_classifier_no_mask", False, L.LSTM(H, name="lstm"),
+                                                      L.Dense(1, activation="sigmoid", name="prob")),
+        "Text classifier without a mask: Embedding(20, 4) -> LSTM(5) -> Dense(1, sigmoid); the padding ids run "
+        "through the LSTM.", inputs=lambda: tokens("pre"))
+    add("text_tagger_mask_zero", lambda: text_model("text_tagger_mask_zero", True,
+                                                    L.LSTM(H, return_sequences=True, name="lstm"),
+                                                    L.TimeDistributed(L.Dense(3, activation="softmax"), name="tags")),
+        "Tagger: Embedding(mask_zero=True) -> LSTM(5, return_sequences) -> TimeDistributed(Dense(3, softmax)), "
+        "ids padded 'post'.", inputs=lambda: tokens("post"))
     # ---- refusals: each message must name the layer and say why
     add("refuse_lambda", lambda: chain("refuse_lambda", L.LSTM(H, name="lstm"),
                                        L.Lambda(lambda v: v * 2.0, name="double")),

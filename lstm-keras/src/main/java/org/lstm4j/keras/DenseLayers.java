@@ -22,7 +22,7 @@ final class DenseLayers {
     static final LayerHandler TIME_DISTRIBUTED = (l, ctx) -> {
         JsonNode inner = l.config().path("layer");
         String innerClass = inner.path("class_name").asText("?");
-        KerasLayer wrapped = new KerasLayer(innerClass, l.name(), inner.path("config"), null, null, List.of(), List.of(), 1);
+        KerasLayer wrapped = KerasLayer.wrapped(innerClass, l.name(), inner.path("config"));
         if (!ctx.sequences) {
             throw ctx.refuse(l, "needs a sequence, but the layer before it outputs one vector per sequence");
         }

@@ -19,18 +19,19 @@ final class KerasActivations {
         if (name.equals("linear")) {
             return Activation.affine(1f, 0f);
         }
-        if (name.equals("softmax")) {
-            throw refuse(where, key, name, "softmax is not elementwise, so it cannot be an LSTM activation");
+        if (name.equals("softmax") || name.equals("log_softmax")) {
+            throw refuse(where, key, name, name + " is not elementwise, so it cannot be an LSTM activation");
         }
         return common(name, kerasMajor, where, key);
     }
 
-    /** A Dense layer's or an Activation layer's activation (softmax over the last axis included). */
+    /** A Dense layer's or an Activation layer's activation (softmax and log_softmax over the last axis included). */
     static Activation forDense(JsonNode value, int kerasMajor, String where, String key) {
         String name = name(value, where, key);
         switch (name) {
             case "linear": return Activation.linear();
             case "softmax": return Activation.softmax();
+            case "log_softmax": return Activation.logSoftmax();  // Keras: over the last axis, as lstm4j's
             default: return common(name, kerasMajor, where, key);
         }
     }
@@ -48,7 +49,7 @@ final class KerasActivations {
             case "leaky_relu": return Activation.leakyRelu(0.2f);
             default:
                 throw refuse(where, key, name, "lstm4j has no equivalent (it runs linear, sigmoid, tanh, relu, hard_sigmoid, elu, "
-                        + "softsign, softplus, leaky_relu, and softmax on dense layers)");
+                        + "softsign, softplus, leaky_relu, and softmax and log_softmax on dense layers)");
         }
     }
 

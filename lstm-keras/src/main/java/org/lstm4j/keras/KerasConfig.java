@@ -57,19 +57,22 @@ record KerasConfig(String name, boolean sequential, List<KerasLayer> layers, Lis
             }
             List<TensorRef> main = new ArrayList<>();
             List<TensorRef> state = new ArrayList<>();
+            List<TensorRef> mask = new ArrayList<>();
             JsonNode nodes = l.path("inbound_nodes");
+            JsonNode call = null;
             if (nodes.size() > 0) {
                 JsonNode node = nodes.get(0);
                 if (node.isObject()) {
                     keras3Dialect = true;
-                    readKeras3Node(node, lname, lcls, main, state, source);
+                    call = node;
+                    readKeras3Node(node, lname, lcls, main, state, mask, source);
                 } else {
                     readKeras2Node(node, lcls, main, state, source, lname);
                 }
             }
             keras3Dialect |= lcfg.path("dtype").isObject();  // Keras 3 writes a DTypePolicy, Keras 2 a string
             layers.add(new KerasLayer(lcls, lname, lcfg, textOrNull(l, "registered_name"), textOrNull(l, "module"),
-                    List.copyOf(main), List.copyOf(state), nodes.size()));
+                    List.copyOf(main), List.copyOf(state), mask.isEmpty() ? null : mask.get(0), call, nodes.size()));
         }
         List<TensorRef> inputs;
         List<TensorRef> outputs;
@@ -95,7 +98,7 @@ record KerasConfig(String name, boolean sequential, List<KerasLayer> layers, Lis
     }
 
     private static void readKeras3Node(JsonNode node, String lname, String lcls, List<TensorRef> main, List<TensorRef> state,
-                                       String source) {
+                                       List<TensorRef> mask, String source) {
         collectTensors(node.path("args"), main, source);
         node.path("kwargs").fields().forEachRemaining(e -> {
             List<TensorRef> tensors = new ArrayList<>();
@@ -105,9 +108,11 @@ record KerasConfig(String name, boolean sequential, List<KerasLayer> layers, Lis
             }
             if (e.getKey().equals("initial_state")) {
                 state.addAll(tensors);
+            } else if (e.getKey().equals("mask") && tensors.size() == 1) {
+                mask.addAll(tensors);  // a mask Keras propagated (Masking, mask_zero) or one the model was given
             } else {
                 throw new KerasImportException(source + ": layer '" + lname + "' (" + lcls + ") is called with a tensor as its '"
-                        + e.getKey() + "' argument, which lstm4j does not import (only an RNN's initial_state)");
+                        + e.getKey() + "' argument, which lstm4j does not import (only an RNN's initial_state and mask)");
             }
         });
     }

@@ -39,7 +39,12 @@ import org.lstm4j.model.SequenceModel;
  * computes it; an LSTM's {@code return_state} outputs {@code <layer>_h} and {@code <layer>_c}, a
  * Bidirectional's {@code <layer>_forward_h}, {@code _forward_c}, {@code _backward_h},
  * {@code _backward_c}; {@code merge_mode=None} outputs {@code <layer>_forward} and
- * {@code <layer>_backward}; initial-state inputs keep their input names.
+ * {@code <layer>_backward}; initial-state and mask inputs keep their input names.
+ *
+ * <p>Masks ({@code Masking}, {@code Embedding(mask_zero=True)}, an LSTM's {@code mask} input) reach
+ * every LSTM with Keras's semantics: a masked step keeps the state; a plain LSTM outputs its previous
+ * output there ({@link org.lstm4j.model.MaskedOutput#PREVIOUS}, or zeros with
+ * {@code zero_output_for_mask=True}), a Bidirectional zeros.
  */
 public final class KerasImporter {
 
@@ -146,8 +151,11 @@ public final class KerasImporter {
 
     private SequenceModel map(KerasConfig cfg, KerasWeights weights, String source, String format) {
         KerasChain chain = KerasChain.of(cfg, source);
-        int features = features(chain, source);
+        boolean tokens = chain.layers().get(0).className().equals("Embedding");
+        int features = tokens ? vocabulary(chain, source) : features(chain, source);
         MappingContext ctx = new MappingContext(source, cfg.kerasMajor(), weights, options, features);
+        ctx.tokens = tokens;
+        ctx.masked = chain.maskInput() != null;
         SequenceModel.Builder b = SequenceModel.builder(features).name(cfg.name());
         Map<KerasLayer, Integer> lstmIndex = new HashMap<>();
         List<KerasLayer> layers = chain.layers();
@@ -179,6 +187,17 @@ public final class KerasImporter {
         }
     }
 
+    /** The vocabulary of a model that starts with an Embedding over token ids {@code [batch, time]}. */
+    private static int vocabulary(KerasChain chain, String source) {
+        JsonNode s = chain.inputShape();
+        JsonNode v = chain.layers().get(0).config().get("input_dim");
+        if (s.isArray() && s.size() != 2 || v == null || !v.canConvertToInt() || v.asInt() < 1) {
+            throw new KerasImportException(source + ": input '" + chain.inputName() + "' has shape " + s + " before an Embedding of "
+                    + "input_dim " + v + "; lstm4j imports token ids [batch, time] into an Embedding with a known vocabulary");
+        }
+        return v.asInt();
+    }
+
     /** Features per step of the sequence input, {@code [batch, time, features]}. */
     private static int features(KerasChain chain, String source) {
         JsonNode s = chain.inputShape();
@@ -198,6 +217,9 @@ public final class KerasImporter {
         List<Port> ports = new ArrayList<>();
         Set<String> names = new HashSet<>();
         ports.add(Port.input(unique(chain.inputName(), names)));
+        if (chain.maskInput() != null) {
+            ports.add(new Port(unique(chain.maskInput(), names), Port.Role.STEP_MASK, Port.Layout.BATCH_MAJOR, List.of()));
+        }
         for (KerasChain.StateInput s : chain.stateInputs()) {
             LstmLayers.PortKind kind = lstmIndex.containsKey(s.rnn()) ? LstmLayers.initialStateKind(s.rnn(), s.position()) : null;
             if (kind == null) {

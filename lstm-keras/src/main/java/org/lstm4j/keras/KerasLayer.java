@@ -13,10 +13,18 @@ import java.util.List;
  * @param module        Keras 3's {@code module} ({@code keras.layers} for built-ins), or null
  * @param inputs        the tensors of its call's main argument, in order (empty for an input layer)
  * @param initialState  the tensors passed as an RNN's {@code initial_state}, in order
+ * @param mask          the tensor passed as its {@code mask} argument (Keras 3 writes the masks it propagates so), or null
+ * @param call          its (first) call as Keras 3 writes it, {@code {"args": [...], "kwargs": {...}}}, or null: the
+ *                      constants of an op node ({@code not_equal(x, 0.0)}) are there
  * @param calls         how many times the model calls it (more than one is a shared layer)
  */
 record KerasLayer(String className, String name, JsonNode config, String registeredName, String module,
-                  List<TensorRef> inputs, List<TensorRef> initialState, int calls) {
+                  List<TensorRef> inputs, List<TensorRef> initialState, TensorRef mask, JsonNode call, int calls) {
+
+    /** A layer as a wrapper holds it: a configuration and nothing of a graph. */
+    static KerasLayer wrapped(String className, String name, JsonNode config) {
+        return new KerasLayer(className, name, config, null, null, List.of(), List.of(), null, null, 1);
+    }
 
     /** A tensor a layer writes: Keras's {@code keras_history} {@code [layer, node index, tensor index]}. */
     record TensorRef(String layer, int node, int tensor) {
@@ -33,6 +41,11 @@ record KerasLayer(String className, String name, JsonNode config, String registe
 
     boolean isInput() {
         return className.equals("InputLayer");
+    }
+
+    /** A Keras 3 op node ({@code keras.src.ops}), such as the {@code NotEqual} and {@code Any} of a traced mask. */
+    boolean isOp() {
+        return module != null && (module.startsWith("keras.src.ops") || module.startsWith("keras.ops"));
     }
 
     /** A user's own Python class rather than a built-in Keras layer. */

@@ -20,6 +20,8 @@ final class LayerHandlers {
         HANDLERS.put("Bidirectional", LstmLayers.BIDIRECTIONAL);
         HANDLERS.put("Dense", DenseLayers.DENSE);
         HANDLERS.put("TimeDistributed", DenseLayers.TIME_DISTRIBUTED);
+        HANDLERS.put("Embedding", InputLayers.EMBEDDING);
+        HANDLERS.put("Masking", InputLayers.MASKING);
         HANDLERS.putAll(ActivationLayers.ELEMENTWISE);
     }
 
@@ -27,8 +29,8 @@ final class LayerHandlers {
             "LSTMCell", "GRUCell", "CuDNNLSTM", "CuDNNGRU");
     private static final List<String> MODELS = List.of("Sequential", "Functional", "Model");
 
-    static final String SUPPORTED = "InputLayer, LSTM, Bidirectional(LSTM), Dense, TimeDistributed(Dense), Activation, ReLU, "
-            + "LeakyReLU, ELU, Softmax, Dropout and the other noise layers";
+    static final String SUPPORTED = "InputLayer, Embedding, Masking, LSTM, Bidirectional(LSTM), Dense, TimeDistributed(Dense), "
+            + "Activation, ReLU, LeakyReLU, ELU, Softmax, Dropout and the other noise layers";
 
     /** The handler for {@code l}, or a refusal that names the layer, its class and why. */
     static LayerHandler of(KerasLayer l, MappingContext ctx) {

@@ -8,6 +8,7 @@ import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MaskedOutput;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
@@ -30,7 +31,10 @@ final class LstmLayers {
         requireSequence(l, ctx);
         Settings s = settings(l, l.config(), ctx);
         List<float[]> w = ctx.read(l, List.of(group("cell", ctx.width, s)));
+        // With a mask, a plain Keras LSTM repeats its previous output at a masked step unless zero_output_for_mask.
+        boolean previous = ctx.masked && !MappingContext.flag(l, "zero_output_for_mask", false);
         LstmLayer layer = s.builder(l.name(), ctx.width, s.goBackwards ? Direction.REVERSE : Direction.FORWARD)
+                .maskedOutput(previous ? MaskedOutput.PREVIOUS : MaskedOutput.ZERO)
                 .reversedOutputOrder(s.goBackwards && s.returnSequences)
                 .weights(weights(ctx.width, s, w, 0)).build();
         return Optional.of(advance(layer, s, ctx));
@@ -43,7 +47,7 @@ final class LstmLayers {
         if (!innerClass.equals("LSTM")) {
             throw ctx.refuse(l, "wraps a " + innerClass + "; lstm4j runs Bidirectional(LSTM) only");
         }
-        KerasLayer forward = new KerasLayer("LSTM", l.name() + "/forward", inner.path("config"), null, null, List.of(), List.of(), 1);
+        KerasLayer forward = KerasLayer.wrapped("LSTM", l.name() + "/forward", inner.path("config"));
         Settings s = settings(forward, inner.path("config"), ctx);
         if (s.goBackwards) {
             throw ctx.refuse(l, "wraps an LSTM with go_backwards=True, so its 'forward' layer reads backwards; lstm4j imports "
@@ -51,8 +55,7 @@ final class LstmLayers {
         }
         JsonNode backwardCfg = l.config().path("backward_layer");
         if (backwardCfg.isObject()) {
-            KerasLayer backward = new KerasLayer("LSTM", l.name() + "/backward", backwardCfg.path("config"), null, null, List.of(),
-                    List.of(), 1);
+            KerasLayer backward = KerasLayer.wrapped("LSTM", l.name() + "/backward", backwardCfg.path("config"));
             Settings b = settings(backward, backwardCfg.path("config"), ctx);
             if (!b.goBackwards || !b.sameComputation(s)) {
                 throw ctx.refuse(l, "has a backward_layer that differs from its forward layer " + b + " vs " + s

@@ -20,6 +20,10 @@ final class MappingContext {
     int width;
     /** Whether what the next layer reads has a time axis. */
     boolean sequences = true;
+    /** Whether the next layer reads the model's token ids (an Embedding must). */
+    boolean tokens;
+    /** Whether a mask reaches the LSTMs (Masking, Embedding(mask_zero), a mask input): Keras's masked equations apply. */
+    boolean masked;
 
     MappingContext(String source, int kerasMajor, KerasWeights weights, KerasImportOptions options, int inputWidth) {
         this.source = source;
