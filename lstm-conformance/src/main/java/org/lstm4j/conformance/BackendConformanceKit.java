@@ -111,7 +111,7 @@ public abstract class BackendConformanceKit extends MaskAndTokenRules {
     @MethodSource("importableFixtures")
     void importedFixturesMatchTheirIndependentSource(Fixture f, String file) {
         SequenceModel m = org.lstm4j.format.ModelLoader.load(f.modelBytes(file), f.id() + "/" + file);
-        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
+        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.batchOf(m, f.floatInputs(), f.integerInputs()));
     }
 
     // ------------------------------------------------------------------ streaming
