@@ -134,7 +134,7 @@ final class ConformanceCommand implements Callable<Integer> {
             Agreement.Report r;
             try {
                 SequenceModel m = ModelLoader.load(f.modelBytes(files.get(i)), id);
-                SequenceBatch batch = PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
+                SequenceBatch batch = PortBinding.batchOf(m, f.floatInputs(), f.integerInputs());
                 r = Agreement.check(m, batch, chosen, tolerance.absolute() > f.tolerance().absolute() ? tolerance : f.tolerance());
             } catch (RuntimeException e) {
                 failures++;

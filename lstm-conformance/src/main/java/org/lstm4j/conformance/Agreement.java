@@ -2,13 +2,16 @@ package org.lstm4j.conformance;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.backend.Capabilities;
+import org.lstm4j.backend.Capability;
 import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.SequenceModel;
@@ -101,6 +104,14 @@ public final class Agreement {
     public static Report check(SequenceModel model, SequenceBatch batch, List<BackendProvider> backends, Tolerance tolerance) {
         List<Run> runs = new ArrayList<>();
         for (BackendProvider b : backends) {
+            // What this batch needs beyond the model (a mask with holes needs ARBITRARY_MASKS) is reported as the model's is.
+            Set<Capability> missing = EnumSet.noneOf(Capability.class);
+            missing.addAll(KitCase.requirementsOf(model, batch));
+            missing.removeAll(b.capabilities());
+            if (!missing.isEmpty()) {
+                runs.add(new Run(b.name(), Map.of(), "backend '" + b.name() + "' does not declare " + missing + ", which this batch needs"));
+                continue;
+            }
             try {
                 Capabilities.requireSupported(b, model);
                 try (Predictor p = b.compile(model)) {
