@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -35,6 +35,9 @@ import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Fixture;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * The conformance kit every backend runs, modelled on the Reactive Streams TCK: a backend's test

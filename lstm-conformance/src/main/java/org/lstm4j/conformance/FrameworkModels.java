@@ -16,6 +16,7 @@ import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Fixture;
 import org.lstm4j.weights.DenseWeights;
 import org.lstm4j.weights.LstmWeights;
 

@@ -15,6 +15,8 @@ import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Padding;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * One seeded model and batch the kit runs on a backend and on the reference engine. The case

@@ -16,6 +16,8 @@ import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.conformance.keras.KerasParityCheck;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Fixture;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * {@link KerasParityCheck} with real Keras in the container: the backends of this module's class path ({@code java},

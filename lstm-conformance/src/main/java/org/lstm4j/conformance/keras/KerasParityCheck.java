@@ -15,7 +15,7 @@ import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.conformance.Agreement;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.PortBinding;

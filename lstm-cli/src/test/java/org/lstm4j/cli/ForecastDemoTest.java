@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * {@code lstm forecast --demo} on each backend: its 36-step recursive forecast equals Keras's own

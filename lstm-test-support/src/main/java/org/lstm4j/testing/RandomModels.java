@@ -1,4 +1,4 @@
-package org.lstm4j.onnx;
+package org.lstm4j.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +17,15 @@ import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.weights.DenseWeights;
 import org.lstm4j.weights.LstmWeights;
 
-/** Seeded random models and inputs for the exporter's tests: every feature of the neutral model, in many shapes. */
-final class RandomModels {
+/**
+ * Seeded random weights, layers, models, inputs and states, the one copy every module's tests use. Weights
+ * are uniform in {@code [-1/sqrt(H), 1/sqrt(H)]}, PyTorch's initialisation, so that gate pre-activations have
+ * realistic magnitudes. Every method draws from the {@link Random} it is given, so a seed fixes the result.
+ */
+public final class RandomModels {
 
     /** The LSTM activations ONNX lists, with alpha and beta chosen so that gates stay in a sensible range. */
-    static final List<Activation> LSTM_ACTIVATIONS = List.of(
+    public static final List<Activation> LSTM_ACTIVATIONS = List.of(
             Activation.sigmoid(), Activation.tanh(), Activation.relu(), Activation.hardSigmoid(0.3f, 0.45f),
             Activation.kerasHardSigmoid(), Activation.affine(0.7f, 0.1f), Activation.leakyRelu(0.05f),
             Activation.thresholdedRelu(0.2f), Activation.scaledTanh(0.9f, 1.3f), Activation.elu(0.8f),
@@ -30,13 +34,12 @@ final class RandomModels {
     /**
      * The bounded ones, for the gates of random models: an unbounded gate (Relu, Softplus, ...) makes the cell
      * grow geometrically, and past float32's range a float engine and the double reference cannot agree.
-     * {@code everyLstmActivationWithItsAlphaAndBetaMatchesReferenceEngine} puts every activation in every place.
      */
-    static final List<Activation> GATE_ACTIVATIONS = List.of(
+    public static final List<Activation> GATE_ACTIVATIONS = List.of(
             Activation.sigmoid(), Activation.tanh(), Activation.hardSigmoid(0.3f, 0.45f), Activation.kerasHardSigmoid(),
             Activation.scaledTanh(0.9f, 1.3f), Activation.softsign());
 
-    static final List<Activation> DENSE_ACTIVATIONS = List.of(
+    public static final List<Activation> DENSE_ACTIVATIONS = List.of(
             Activation.linear(), Activation.softmax(), Activation.sigmoid(), Activation.tanh(), Activation.relu(),
             Activation.hardSigmoid(), Activation.affine(1.5f, -0.25f), Activation.leakyRelu(0.1f), Activation.thresholdedRelu(0.3f),
             Activation.scaledTanh(1.7f, 0.6f), Activation.elu(1.1f), Activation.softsign(), Activation.softplus());
@@ -44,41 +47,104 @@ final class RandomModels {
     private RandomModels() {
     }
 
-    static float[] uniform(Random rnd, int n, float scale) {
+    /** {@code n} values uniform in {@code [-bound, bound)}. */
+    public static float[] uniform(Random rnd, int n, float bound) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
-            a[i] = (rnd.nextFloat() * 2f - 1f) * scale;
+            a[i] = (rnd.nextFloat() * 2 - 1) * bound;
         }
         return a;
     }
 
-    static LstmWeights weights(Random rnd, int in, int hidden, boolean peepholes) {
-        float s = (float) (1.0 / Math.sqrt(hidden));
-        return LstmWeights.of(in, hidden, uniform(rnd, 4 * hidden * in, s), uniform(rnd, 4 * hidden * hidden, s),
-                uniform(rnd, 4 * hidden, s), uniform(rnd, 4 * hidden, s), peepholes ? uniform(rnd, 3 * hidden, s) : null);
+    /** A tensor of the given shape, values uniform in {@code [-bound, bound)}. */
+    public static FloatTensor tensor(Random rnd, float bound, int... shape) {
+        return FloatTensor.of(shape, uniform(rnd, (int) FloatTensor.elementCount(shape), bound));
+    }
+
+    /** {@code [batch, time, features]} uniform in {@code [-1, 1)}. */
+    public static FloatTensor input(Random rnd, int batch, int time, int features) {
+        return tensor(rnd, 1f, batch, time, features);
+    }
+
+    /** One direction's weights, uniform in {@code ±1/sqrt(hidden)}. */
+    public static LstmWeights lstmWeights(Random rnd, int in, int hidden, boolean peepholes) {
+        return lstmWeights(rnd, in, hidden, peepholes, 1f);
+    }
+
+    /** One direction's weights, uniform in {@code ±scale/sqrt(hidden)} (a scale above 1 drives cells into clipping). */
+    public static LstmWeights lstmWeights(Random rnd, int in, int hidden, boolean peepholes, float scale) {
+        float k = (float) (scale / Math.sqrt(hidden));
+        return LstmWeights.of(in, hidden, uniform(rnd, 4 * hidden * in, k), uniform(rnd, 4 * hidden * hidden, k),
+                uniform(rnd, 4 * hidden, k), uniform(rnd, 4 * hidden, k), peepholes ? uniform(rnd, 3 * hidden, k) : null);
+    }
+
+    /** A layer builder with random weights for every direction. */
+    public static LstmLayer.Builder lstm(Random rnd, int in, int hidden, Direction direction, boolean peepholes) {
+        List<LstmWeights> w = new ArrayList<>();
+        for (int d = 0; d < direction.count(); d++) {
+            w.add(lstmWeights(rnd, in, hidden, peepholes));
+        }
+        return LstmLayer.builder(in, hidden).direction(direction).weights(w);
+    }
+
+    /** A dense layer named {@code dense}, weights uniform in {@code ±1/sqrt(in)}. */
+    public static DenseLayer dense(Random rnd, int in, int units, Activation activation) {
+        return dense(rnd, "dense", in, units, activation);
+    }
+
+    public static DenseLayer dense(Random rnd, String name, int in, int units, Activation activation) {
+        float k = (float) (1.0 / Math.sqrt(in));
+        return DenseLayer.of(name, DenseWeights.of(in, units, uniform(rnd, in * units, k), uniform(rnd, units, k)), activation);
+    }
+
+    /** A non-zero state for every LSTM layer of {@code model} (hidden in ±0.8, cell in ±1.5), so that a swapped h and c shows. */
+    public static ModelState state(Random rnd, SequenceModel model, int batch) {
+        List<LstmState> layers = new ArrayList<>();
+        for (LstmLayer l : model.lstmLayers()) {
+            int[] shape = {l.directionCount(), batch, l.hiddenSize()};
+            layers.add(new LstmState(tensor(rnd, 0.8f, shape), tensor(rnd, 1.5f, shape)));
+        }
+        return new ModelState(layers);
+    }
+
+    /** Sequence lengths in {@code [1, time]}: the first full length and, when the batch has room, the second of length 1 (both edges). */
+    public static int[] lengths(Random rnd, int batch, int time) {
+        int[] l = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            l[b] = 1 + rnd.nextInt(time);
+        }
+        l[0] = time;
+        if (batch > 1) {
+            l[1] = 1;
+        }
+        return l;
+    }
+
+    public static <T> T pick(Random rnd, List<T> list) {
+        return list.get(rnd.nextInt(list.size()));
     }
 
     /**
-     * Options for {@link #model}: which features the random draw may use. {@code importerOneToOne} keeps to
-     * models the importer maps back one to one: no Affine or ScaledTanh activations (no ONNX operator; written
-     * as Mul/Add), no linear standalone activation (written as nothing), and no standalone activation right
-     * after a dense layer without activation (the graph is then a dense layer with that activation).
-     * go_backwards is drawn in stacks too: the importer maps a forward LSTM over a time-reversed sequence
-     * (Keras's and tf2onnx's form) wherever it is in the stack.
+     * Which features {@link #model(long, Features)} may draw. {@code importerOneToOne} keeps to models the ONNX
+     * importer maps back one to one: no Affine or ScaledTanh activations (no ONNX operator; written as Mul/Add),
+     * no linear standalone activation (written as nothing), and no standalone activation right after a dense
+     * layer without activation (the graph is then a dense layer with that activation). go_backwards is drawn in
+     * stacks too: the importer maps a forward LSTM over a time-reversed sequence (Keras's and tf2onnx's form)
+     * wherever it is in the stack.
      */
-    record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes, boolean dense,
-                    boolean importerOneToOne) {
-        static Features all() {
+    public record Features(boolean directions, boolean activations, boolean clip, boolean inputForget, boolean peepholes,
+                           boolean dense, boolean importerOneToOne) {
+        public static Features all() {
             return new Features(true, true, true, true, true, true, false);
         }
 
-        static Features oneToOneForImporter() {
+        public static Features oneToOneForImporter() {
             return new Features(true, true, true, true, true, true, true);
         }
     }
 
-    /** A model of 1 to 3 LSTM layers with random features, and dense layers between and after them. */
-    static SequenceModel model(long seed, Features f) {
+    /** A model of 1 to 3 LSTM layers with random features, and dense and activation layers between and after them. */
+    public static SequenceModel model(long seed, Features f) {
         Random rnd = new Random(seed);
         int input = 1 + rnd.nextInt(5);
         SequenceModel.Builder mb = SequenceModel.builder(input).name("random_" + seed);
@@ -109,7 +175,7 @@ final class RandomModels {
             boolean peep = f.peepholes() && rnd.nextInt(3) == 0;
             List<LstmWeights> ws = new ArrayList<>();
             for (int d = 0; d < dir.count(); d++) {
-                ws.add(weights(rnd, width, hidden, peep));
+                ws.add(lstmWeights(rnd, width, hidden, peep));
             }
             LstmLayer l = lb.weights(ws).build();
             mb.add(l);
@@ -148,32 +214,5 @@ final class RandomModels {
         DenseLayer d = DenseLayer.of(name, DenseWeights.of(in, units, uniform(rnd, in * units, 0.8f), uniform(rnd, units, 0.3f)), a);
         mb.add(d);
         return d;
-    }
-
-    static <T> T pick(Random rnd, List<T> list) {
-        return list.get(rnd.nextInt(list.size()));
-    }
-
-    static FloatTensor input(Random rnd, int batch, int time, int features) {
-        return FloatTensor.of(new int[] {batch, time, features}, uniform(rnd, batch * time * features, 1.5f));
-    }
-
-    static ModelState state(Random rnd, SequenceModel m, int batch) {
-        List<LstmState> out = new ArrayList<>();
-        for (LstmLayer l : m.lstmLayers()) {
-            int[] shape = {l.directionCount(), batch, l.hiddenSize()};
-            int n = shape[0] * shape[1] * shape[2];
-            out.add(new LstmState(FloatTensor.of(shape, uniform(rnd, n, 0.8f)), FloatTensor.of(shape, uniform(rnd, n, 0.8f))));
-        }
-        return new ModelState(out);
-    }
-
-    static int[] lengths(Random rnd, int batch, int time) {
-        int[] l = new int[batch];
-        for (int b = 0; b < batch; b++) {
-            l[b] = 1 + rnd.nextInt(time);
-        }
-        l[rnd.nextInt(batch)] = time;  // one full-length sequence, as a padded batch has
-        return l;
     }
 }

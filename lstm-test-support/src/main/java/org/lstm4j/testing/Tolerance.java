@@ -1,4 +1,4 @@
-package org.lstm4j.conformance;
+package org.lstm4j.testing;
 
 import java.util.Arrays;
 import org.lstm4j.tensor.FloatTensor;

@@ -1,4 +1,4 @@
-package org.lstm4j.conformance;
+package org.lstm4j.testing;
 
 import org.junit.jupiter.api.Assertions;
 import org.lstm4j.predict.LstmState;
@@ -6,13 +6,14 @@ import org.lstm4j.predict.ModelState;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.tensor.FloatTensor;
 
-/** Assertions that say which tensor, which element and by how much. */
-public final class KitAssertions {
-    private KitAssertions() {
+/** Assertions that say which tensor, which element and by how much, within a {@link Tolerance}. */
+public final class TensorAssertions {
+    private TensorAssertions() {
     }
 
     /** Asserts elementwise closeness; returns the largest absolute difference, for reports. */
     public static double assertClose(FloatTensor expected, FloatTensor got, Tolerance tolerance, String what) {
+        Assertions.assertNotNull(got, what + ": no tensor");
         Tolerance.Comparison c = tolerance.compare(expected, got);
         if (!c.passed()) {
             Assertions.fail(what + ": " + c.detail());
