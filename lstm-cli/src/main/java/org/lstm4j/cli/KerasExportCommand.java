@@ -59,7 +59,9 @@ final class KerasExportCommand implements Callable<Integer> {
             options = options.withNetwork(network);
         }
         KerasExport export = new KerasContainerExporter(options).export(model, out, timeSteps);
-        export.log().forEach(spec.commandLine().getOut()::println);
+        // export_keras.py's summary (route, graph names, ops, ONNX Runtime vs Keras), without TensorFlow's start-up notices
+        export.log().stream().filter(l -> l.startsWith("route:") || l.startsWith("inputs:") || l.startsWith("ops:")
+                || l.startsWith("ONNX Runtime")).forEach(spec.commandLine().getOut()::println);
         spec.commandLine().getOut().println("wrote " + export.model() + " and, beside it, "
                 + String.join(", ", KerasContainerExporter.OUTPUT_FILES.subList(1, KerasContainerExporter.OUTPUT_FILES.size()))
                 + ", inputs/ and expected/ (Keras's sample input and prediction, and the export's record)");

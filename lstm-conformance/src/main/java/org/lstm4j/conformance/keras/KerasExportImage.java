@@ -27,17 +27,16 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The export image: {@code tools/keras/Dockerfile} with its build context (packaged on the class path under
  * {@value #RESOURCES}), built for one set of {@link KerasContainerOptions}. Its tag is a digest of everything
- * the build reads (the three files, the base image and its local id, the wheel names and sizes), so an image
+ * the build reads (the context files, the base image and its local id, the wheel names and sizes), so an image
  * that exists is reused as it is (no 400 MB context sent again) and any change builds a new one.
  */
 final class KerasExportImage {
 
-    /** Where the build context (Dockerfile, requirements.txt, export_keras.py) lies on the class path. */
+    /** Where the build context (Dockerfile, requirements.txt, export_keras.py, wheels/README.md) lies on the class path. */
     static final String RESOURCES = "org/lstm4j/conformance/keras/image/";
-    static final List<String> CONTEXT_FILES = List.of("Dockerfile", "requirements.txt", "export_keras.py");
+    static final List<String> CONTEXT_FILES = List.of("Dockerfile", "requirements.txt", "export_keras.py", "wheels/README.md");
     /** The repository of every export image; the tag is the digest. */
     static final String REPOSITORY = "lstm4j-keras-export";
-    private static final String WHEELS_README = "The export image is built from PyPI: no wheels were given.\n";
     private static final int LOG_TAIL_LINES = 40;
     private static final Logger LOG = LoggerFactory.getLogger(KerasExportImage.class);
 
@@ -165,16 +164,13 @@ final class KerasExportImage {
         }
     }
 
-    /** A temporary build context: the three files and wheels/ (the wheels, linked where possible, or a README). */
+    /** A temporary build context as tools/keras is one: the files, and the wheels (linked where possible) in wheels/. */
     private static Path context(List<Path> wheels) {
         try {
             Path dir = Files.createTempDirectory("lstm4j-keras-image");
+            Path wheelDir = Files.createDirectory(dir.resolve("wheels"));
             for (String name : CONTEXT_FILES) {
                 Files.write(dir.resolve(name), resource(name));
-            }
-            Path wheelDir = Files.createDirectory(dir.resolve("wheels"));
-            if (wheels.isEmpty()) {
-                Files.writeString(wheelDir.resolve("README.md"), WHEELS_README);
             }
             for (Path w : wheels) {
                 Path target = wheelDir.resolve(w.getFileName().toString());
