@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.lstm4j.conformance.keras.KerasExportException.Failure;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.Npy;
@@ -130,7 +131,7 @@ public final class KerasContainerExporter {
                     + " s; a docker client alone is not enough). Start one (on Linux without Docker Hub: eval \"$(tools/docker/"
                     + "local-engine.sh start)\"), or use the local Python route in tools/keras/README.md: python -m pip install -r "
                     + "tools/keras/requirements.txt, then python tools/keras/export_keras.py " + kerasFile + " " + outDir
-                    + (extraArgs.isEmpty() ? "" : " " + String.join(" ", extraArgs)));
+                    + (inputs.isEmpty() ? extraArgs.stream().map(a -> " " + a).collect(Collectors.joining()) : " --inputs DIR"));
         }
         DockerClient docker = DockerClientFactory.instance().client();
         String image = KerasExportImage.resolve(docker, options);
@@ -156,20 +157,34 @@ public final class KerasContainerExporter {
                 throw new KerasExportException(Failure.CONTAINER_FAILED, what + " could not start a container: " + rootMessage(e),
                         null, List.of(), e);
             }
-            int exit;
-            try (WaitContainerResultCallback wait = docker.waitContainerCmd(container.getContainerId()).exec(new WaitContainerResultCallback())) {
-                exit = wait.awaitStatusCode(options.runTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (DockerClientException | IOException e) {
-                throw new KerasExportException(Failure.TIMEOUT, what + " did not finish within " + options.runTimeout()
-                        + " and was stopped", null, tail(container.getLogs()), e);
-            }
+            Integer exit = awaitExit(docker, container.getContainerId());
             List<String> log = tail(container.getLogs());
+            if (exit == null) { // closing the container below stops and removes it
+                throw new KerasExportException(Failure.TIMEOUT, what + " did not finish within " + options.runTimeout()
+                        + " and was stopped", null, log, null);
+            }
             if (exit != 0) {
                 throw failedRun(what, exit, docker.inspectContainerCmd(container.getContainerId()).exec().getState(), kerasFile, log);
             }
             return copyOut(container, kerasFile, outDir, log);
         } finally {
             deleteInputs(inputDir);
+        }
+    }
+
+    /** The container's exit status, or null when it still runs after {@link KerasContainerOptions#runTimeout()}. */
+    private Integer awaitExit(DockerClient docker, String containerId) {
+        WaitContainerResultCallback wait = docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback());
+        try {
+            return wait.awaitStatusCode(options.runTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (DockerClientException e) { // docker-java's "Awaiting status code timeout."
+            return null;
+        } finally {
+            try {
+                wait.close();
+            } catch (IOException e) {
+                // the wait's connection; the container itself is removed by the caller
+            }
         }
     }
 
