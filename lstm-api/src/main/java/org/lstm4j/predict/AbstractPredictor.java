@@ -2,6 +2,7 @@ package org.lstm4j.predict;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.OutputMode;
@@ -12,18 +13,36 @@ import org.lstm4j.tensor.TensorBuilder;
 /**
  * The part of every predictor that does not depend on the engine: input checks with messages
  * that name the mismatch, the NaN policy, left padding (turned into right padding, the only
- * kind engines see), and close semantics. A backend implements {@link #run} and, if it holds
- * native resources, {@link #release}.
+ * kind engines see), close semantics, the backend's name and the thread-safety claim. A backend
+ * implements {@link #run} and, if it holds native resources, {@link #release}.
  */
 public abstract class AbstractPredictor implements Predictor {
 
     protected final SequenceModel model;
     protected final PredictorOptions options;
+    private final String backendName;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    protected AbstractPredictor(SequenceModel model, PredictorOptions options) {
-        this.model = model;
-        this.options = options;
+    protected AbstractPredictor(String backendName, SequenceModel model, PredictorOptions options) {
+        this.backendName = Objects.requireNonNull(backendName, "backendName");
+        this.model = Objects.requireNonNull(model, "model");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public final String backendName() {
+        return backendName;
+    }
+
+    /**
+     * True: every engine of lstm4j runs a call on state of its own (a workspace per call, a session whose
+     * run is thread-safe), so one predictor serves many threads. A backend whose calls share mutable state
+     * overrides this to say false; the conformance kit checks the claim either way (concurrent predictions
+     * must equal serial ones).
+     */
+    @Override
+    public boolean isThreadSafe() {
+        return true;
     }
 
     @Override

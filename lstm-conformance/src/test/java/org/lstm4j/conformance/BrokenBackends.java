@@ -61,7 +61,7 @@ final class BrokenBackends {
             @Override
             public Predictor compile(SequenceModel model, PredictorOptions options) {
                 Predictor inner = reference.compile(corruptModel.apply(model), options);
-                return new AbstractPredictor(model, options) {
+                return new AbstractPredictor(name, model, options) {
                     @Override
                     protected Prediction run(SequenceBatch batch) {
                         Prediction p = inner.predict(corruptInput.apply(batch));
@@ -109,16 +109,6 @@ final class BrokenBackends {
                                 s.close();
                             }
                         };
-                    }
-
-                    @Override
-                    public String backendName() {
-                        return name;
-                    }
-
-                    @Override
-                    public boolean isThreadSafe() {
-                        return true;
                     }
 
                     @Override

@@ -2,8 +2,8 @@ package org.lstm4j.backend.java;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -13,7 +13,7 @@ import org.lstm4j.predict.PredictorOptions;
  * The reference engine: plain Java, no native code, every feature lstm4j can describe. It has
  * the lowest priority, so any native backend on the class path wins unless this one is named.
  */
-public final class ReferenceBackendProvider implements BackendProvider {
+public final class ReferenceBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "java";
 
@@ -38,7 +38,7 @@ public final class ReferenceBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new ReferencePredictor(model, options);
     }
 }

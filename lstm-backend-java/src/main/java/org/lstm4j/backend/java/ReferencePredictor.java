@@ -1,5 +1,13 @@
 package org.lstm4j.backend.java;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_FORGET;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_INPUT;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_OUTPUT;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.lstm4j.model.Activation;
@@ -55,7 +63,7 @@ final class ReferencePredictor extends AbstractPredictor {
     private final List<Cell[]> cells = new ArrayList<>();
 
     ReferencePredictor(SequenceModel model, PredictorOptions options) {
-        super(model, options);
+        super(ReferenceBackendProvider.NAME, model, options);
         for (LstmLayer l : model.lstmLayers()) {
             Cell[] perDirection = new Cell[l.directionCount()];
             for (int d = 0; d < perDirection.length; d++) {
@@ -63,16 +71,6 @@ final class ReferencePredictor extends AbstractPredictor {
             }
             cells.add(perDirection);
         }
-    }
-
-    @Override
-    public String backendName() {
-        return ReferenceBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     @Override
@@ -205,20 +203,20 @@ final class ReferencePredictor extends AbstractPredictor {
         Activation hAct = layer.hiddenActivation();
         for (int j = 0; j < hs; j++) {
             double cPrev = c[j];
-            double iPre = pre[j];
-            double fPre = pre[hs + j];
-            double zPre = pre[2 * hs + j];
-            double oPre = pre[3 * hs + j];
+            double iPre = pre[INPUT_GATE * hs + j];
+            double fPre = pre[FORGET_GATE * hs + j];
+            double zPre = pre[CELL_GATE * hs + j];
+            double oPre = pre[OUTPUT_GATE * hs + j];
             if (cell.p != null) {
-                iPre += cell.p[j] * cPrev;
-                fPre += cell.p[hs + j] * cPrev;
+                iPre += cell.p[PEEPHOLE_INPUT * hs + j] * cPrev;
+                fPre += cell.p[PEEPHOLE_FORGET * hs + j] * cPrev;
             }
             double i = f.apply(clip(layer, iPre));
             double fg = layer.coupledInputForget() ? 1.0 - i : f.apply(clip(layer, fPre));
             double z = g.apply(clip(layer, zPre));
             double cNew = fg * cPrev + i * z;
             if (cell.p != null) {
-                oPre += cell.p[2 * hs + j] * cNew;
+                oPre += cell.p[PEEPHOLE_OUTPUT * hs + j] * cNew;
             }
             double o = f.apply(clip(layer, oPre));
             c[j] = cNew;

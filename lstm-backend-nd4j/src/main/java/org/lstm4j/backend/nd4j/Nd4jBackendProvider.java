@@ -2,9 +2,8 @@ package org.lstm4j.backend.nd4j;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -18,7 +17,7 @@ import org.lstm4j.predict.PredictorOptions;
  * <p>Every capability is implemented and checked against the reference engine by this module's
  * tests. The constructor loads nothing; {@link #availability()} starts ND4J's natives.
  */
-public final class Nd4jBackendProvider implements BackendProvider {
+public final class Nd4jBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "nd4j";
 
@@ -44,12 +43,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
-        Capabilities.requireSupported(this, model);
-        Availability a = Nd4jRuntime.availability();
-        if (!a.available()) {
-            throw new IllegalStateException("backend 'nd4j' is unavailable: " + a.reason(), a.cause());
-        }
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         Nd4jRuntime.applyThreads(options);
         return new Nd4jPredictor(model, options);
     }

@@ -58,7 +58,7 @@ final class Nd4jPredictor extends AbstractPredictor {
     private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel or Activation
 
     Nd4jPredictor(SequenceModel model, PredictorOptions options) {
-        super(model, options);
+        super(Nd4jBackendProvider.NAME, model, options);
         String kernel = options.property(KERNEL_PROPERTY, "auto").toLowerCase(Locale.ROOT);
         if (!kernel.equals("auto") && !kernel.equals("composed")) {
             throw new IllegalArgumentException("predictor property " + KERNEL_PROPERTY + " must be 'auto' or 'composed', got '" + kernel + "'");
@@ -85,16 +85,6 @@ final class Nd4jPredictor extends AbstractPredictor {
             release();
             throw e;
         }
-    }
-
-    @Override
-    public String backendName() {
-        return Nd4jBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     /** Which kernel each LSTM layer runs on ("fused" or "composed"), for tests and diagnostics. */

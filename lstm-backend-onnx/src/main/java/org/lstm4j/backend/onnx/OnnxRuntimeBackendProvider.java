@@ -4,9 +4,8 @@ import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -21,7 +20,7 @@ import org.lstm4j.predict.PredictorOptions;
  * <p>{@link #openRaw(Path)} runs an {@code .onnx} file as it is, by its graph's names, for models the
  * importer cannot map.
  */
-public final class OnnxRuntimeBackendProvider implements BackendProvider {
+public final class OnnxRuntimeBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "onnx";
 
@@ -65,8 +64,7 @@ public final class OnnxRuntimeBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
-        Capabilities.requireSupported(this, model);
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new OnnxRuntimePredictor(environment(), model, options);
     }
 

@@ -1,5 +1,13 @@
 package org.lstm4j.backend.tf;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_FORGET;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_INPUT;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_OUTPUT;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.lstm4j.model.ActivationLayer;
@@ -231,9 +239,9 @@ final class ModelGraph {
         Operand<TFloat32> wOp = constant(kernel, in + hidden, 4 * hidden);
         Operand<TFloat32> bOp = constant(w.combinedBias(), 4 * hidden);
         float[] p = w.hasPeepholes() ? w.peepholes() : new float[3 * hidden];
-        Operand<TFloat32> wci = constant(slice(p, 0, hidden), hidden);
-        Operand<TFloat32> wcf = constant(slice(p, hidden, hidden), hidden);
-        Operand<TFloat32> wco = constant(slice(p, 2 * hidden, hidden), hidden);
+        Operand<TFloat32> wci = constant(slice(p, PEEPHOLE_INPUT * hidden, hidden), hidden);
+        Operand<TFloat32> wcf = constant(slice(p, PEEPHOLE_FORGET * hidden, hidden), hidden);
+        Operand<TFloat32> wco = constant(slice(p, PEEPHOLE_OUTPUT * hidden, hidden), hidden);
         Operand<TInt64> seqLenMax = tf.dtypes.cast(stepsToRun, TInt64.class);
         BlockLSTM<TFloat32> op = tf.nn.blockLSTM(seqLenMax, x, cPrev, hPrev, wOp, wci, wcf, wco, bOp,
                 BlockLSTM.usePeephole(w.hasPeepholes()),
@@ -284,13 +292,13 @@ final class ModelGraph {
                     Operand<TFloat32> xt = b.gather(floatOf(vars[6]), t, b.constant(0));
                     Operand<TFloat32> pre = b.math.add(xt, b.linalg.matMul(h, constantIn(b, rt, hidden, 4 * hidden), MatMul.transposeB(false)));
                     Split<TFloat32> gates = b.split(b.constant(1), pre, 4L);
-                    Operand<TFloat32> iPre = gates.output().get(0);
-                    Operand<TFloat32> fPre = gates.output().get(1);
-                    Operand<TFloat32> zPre = gates.output().get(2);
-                    Operand<TFloat32> oPre = gates.output().get(3);
+                    Operand<TFloat32> iPre = gates.output().get(INPUT_GATE);
+                    Operand<TFloat32> fPre = gates.output().get(FORGET_GATE);
+                    Operand<TFloat32> zPre = gates.output().get(CELL_GATE);
+                    Operand<TFloat32> oPre = gates.output().get(OUTPUT_GATE);
                     if (peep != null) {
-                        iPre = b.math.add(iPre, b.math.mul(c, constantIn(b, slice(peep, 0, hidden), hidden)));
-                        fPre = b.math.add(fPre, b.math.mul(c, constantIn(b, slice(peep, hidden, hidden), hidden)));
+                        iPre = b.math.add(iPre, b.math.mul(c, constantIn(b, slice(peep, PEEPHOLE_INPUT * hidden, hidden), hidden)));
+                        fPre = b.math.add(fPre, b.math.mul(c, constantIn(b, slice(peep, PEEPHOLE_FORGET * hidden, hidden), hidden)));
                     }
                     Operand<TFloat32> i = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, iPre));
                     Operand<TFloat32> f = layer.coupledInputForget()
@@ -299,7 +307,7 @@ final class ModelGraph {
                     Operand<TFloat32> z = ActivationOps.apply(b, layer.cellActivation(), clip(b, layer, zPre));
                     Operand<TFloat32> cNew = b.math.add(b.math.mul(f, c), b.math.mul(i, z));
                     if (peep != null) {
-                        oPre = b.math.add(oPre, b.math.mul(cNew, constantIn(b, slice(peep, 2 * hidden, hidden), hidden)));
+                        oPre = b.math.add(oPre, b.math.mul(cNew, constantIn(b, slice(peep, PEEPHOLE_OUTPUT * hidden, hidden), hidden)));
                     }
                     Operand<TFloat32> o = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, oPre));
                     Operand<TFloat32> hNew = b.math.mul(o, ActivationOps.apply(b, layer.hiddenActivation(), cNew));

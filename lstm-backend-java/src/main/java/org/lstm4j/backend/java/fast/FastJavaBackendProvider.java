@@ -2,8 +2,8 @@ package org.lstm4j.backend.java.fast;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -19,7 +19,7 @@ import org.lstm4j.predict.PredictorOptions;
  * the same results within float32 rounding. Priority 10: above the reference engine, below native
  * backends.
  */
-public final class FastJavaBackendProvider implements BackendProvider {
+public final class FastJavaBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "java-fast";
 
@@ -75,7 +75,7 @@ public final class FastJavaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new FastPredictor(model, options, kernels());
     }
 }
