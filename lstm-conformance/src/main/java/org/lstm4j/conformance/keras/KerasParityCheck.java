@@ -12,14 +12,11 @@ import java.util.Objects;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
-import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.conformance.Agreement;
 import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.PortBinding;
-import org.lstm4j.predict.Predictor;
 import org.lstm4j.tensor.FloatTensor;
 
 /**
@@ -110,25 +107,20 @@ public final class KerasParityCheck {
         Map<String, FloatTensor> expected = export.expected();
         SequenceModel model = OnnxImporter.importModel(export.model());
         List<Result> results = new ArrayList<>();
-        for (BackendProvider b : backends) {
-            try {
-                Capabilities.requireSupported(b, model);
-            } catch (UnsupportedModelException e) {
-                results.add(new Result(ONNX_ROUTE, b.name(), Map.of(), e.getMessage()));
+        for (Agreement.Run run : Agreement.runs(model, PortBinding.toBatch(model, inputs, Map.of()), backends)) {
+            if (!run.ran()) {
+                results.add(new Result(ONNX_ROUTE, run.backend(), Map.of(), run.skipped()));
                 continue;
             }
-            try (Predictor p = b.compile(model)) {
-                Map<String, FloatTensor> got = PortBinding.toOutputs(model, p.predict(PortBinding.toBatch(model, inputs, Map.of())));
-                Map<String, Tolerance.Comparison> byOutput = new LinkedHashMap<>();
-                for (Map.Entry<String, FloatTensor> e : expected.entrySet()) {
-                    FloatTensor g = got.get(e.getKey());
-                    byOutput.put(e.getKey(), g == null
-                            ? new Tolerance.Comparison(false, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, -1,
-                                    "no output '" + e.getKey() + "' (the model gives " + got.keySet() + ")")
-                            : tolerance.compare(e.getValue(), g));
-                }
-                results.add(new Result(ONNX_ROUTE, b.name(), byOutput, null));
+            Map<String, Tolerance.Comparison> byOutput = new LinkedHashMap<>();
+            for (Map.Entry<String, FloatTensor> e : expected.entrySet()) {
+                FloatTensor got = run.outputs().get(e.getKey());
+                byOutput.put(e.getKey(), got == null
+                        ? new Tolerance.Comparison(false, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, -1,
+                                "no output '" + e.getKey() + "' (the model gives " + run.outputs().keySet() + ")")
+                        : tolerance.compare(e.getValue(), got));
             }
+            results.add(new Result(ONNX_ROUTE, run.backend(), byOutput, null));
         }
         return new Report(kerasFile, export, kerasVersion(export), tolerance, results);
     }
