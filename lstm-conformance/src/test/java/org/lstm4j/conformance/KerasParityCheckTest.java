@@ -1,5 +1,6 @@
 package org.lstm4j.conformance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.conformance.keras.KerasContainerExporter;
+import org.lstm4j.conformance.keras.KerasExport;
 import org.lstm4j.conformance.keras.KerasParityCheck;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.testing.Fixture;
@@ -24,6 +28,7 @@ import org.lstm4j.testing.Tolerance;
  * {@code java-fast}) reproduce Keras on committed models, and a broken backend is caught. Needs a Docker engine
  * (skipped without one; failed without one when LSTM4J_REQUIRE_DOCKER=true).
  */
+@Tag("docker")
 class KerasParityCheckTest {
 
     @Test
@@ -57,6 +62,13 @@ class KerasParityCheckTest {
         System.out.println(r.table());
         r.assertParity();
         assertTrue(r.table().contains("java-fast"), r.table());
+        KerasExport export = r.export();
+        for (String name : KerasContainerExporter.OUTPUT_FILES) {
+            assertTrue(Files.isRegularFile(export.folder().resolve(name)), name + " copied back from the container");
+        }
+        assertEquals(List.of("x"), export.inputNames());
+        assertArrayEquals(new int[] {2, 6, 3}, export.inputs().get("x").shape(), "the seeded sample: batch 2, the model's 6 steps, 3 features");
+        assertTrue(export.log().stream().anyMatch(l -> l.startsWith("ONNX Runtime vs Keras max |diff|")), String.join("\n", export.log()));
     }
 
     @Test
