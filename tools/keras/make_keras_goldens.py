@@ -253,6 +253,11 @@ def cases():
                                              L.Dense(2, name="dense")),
         "Masking -> Bidirectional(LSTM(5, return_sequences)) -> Dense(2); rows padded in the middle.",
         inputs=lambda: padded("middle"))
+    add("masking_zero_output_post", lambda: sequential("masking_zero_output_post", L.Masking(0.0, name="mask"),
+                                                  L.LSTM(H, return_sequences=True, zero_output_for_mask=True, name="lstm"),
+                                                  L.Dense(2, name="dense")),
+        "Masking -> LSTM(5, return_sequences, zero_output_for_mask=True) -> Dense(2) on every step; rows zero-padded "
+        "'post': the LSTM outputs zeros at masked steps, so the head gives its bias there.", inputs=lambda: padded("post"))
     add("text_classifier_mask_zero", lambda: text_model("text_classifier_mask_zero", True, L.LSTM(H, name="lstm"),
                                                         L.Dense(3, activation="softmax", name="probs")),
         "Text classifier: Embedding(20, 4, mask_zero=True) -> LSTM(5) -> Dense(3, softmax), token ids padded 'pre' "
