@@ -19,6 +19,7 @@ import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Fuzzes {@link KerasImporter}: any bytes either import as a model the reference engine runs, or
@@ -29,7 +30,8 @@ import org.lstm4j.tensor.FloatTensor;
  * the layer mapping, which whole-file mutations rarely reach past the zip's checksums).
  *
  * <p>Seeds: {@code src/test/resources/org/lstm4j/reliability/KerasImportFuzzTestInputs/}: Keras-file
- * goldens of the keras3 and keras2 groups (.keras and .h5), and their config.json files.
+ * goldens of the keras3, keras2 and keras-masks groups (.keras and .h5; masks and token ids among them),
+ * and their config.json files.
  */
 class KerasImportFuzzTest {
 
@@ -60,7 +62,8 @@ class KerasImportFuzzTest {
         }
         // What imports must run: the importer's checks promised a consistent network.
         try (Predictor p = new ReferenceBackendProvider().compile(model)) {
-            Prediction out = p.predict(FloatTensor.zeros(1, 2, model.inputSize()));
+            Prediction out = model.readsTokens() ? p.predict(IntTensor.of(new int[][] {{0, 0}}))
+                    : p.predict(FloatTensor.zeros(1, 2, model.inputSize()));
             assertEquals(1, out.output().dim(0));
         }
     }
