@@ -191,7 +191,7 @@ public final class KerasImporter {
     private static int vocabulary(KerasChain chain, String source) {
         JsonNode s = chain.inputShape();
         JsonNode v = chain.layers().get(0).config().get("input_dim");
-        if (s.isArray() && s.size() != 2 || v == null || !v.canConvertToInt() || v.asInt() < 1) {
+        if ((s.isArray() && s.size() != 2) || v == null || !v.canConvertToInt() || v.asInt() < 1) {
             throw new KerasImportException(source + ": input '" + chain.inputName() + "' has shape " + s + " before an Embedding of "
                     + "input_dim " + v + "; lstm4j imports token ids [batch, time] into an Embedding with a known vocabulary");
         }
