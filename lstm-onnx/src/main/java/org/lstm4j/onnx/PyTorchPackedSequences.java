@@ -68,6 +68,10 @@ final class PyTorchPackedSequences {
 
     /** Gather by a sort permutation or its inverse (from {@link SliceOps#gather}); null when {@code v} is not network data. */
     static Val gatherBatch(Val v, int ax, Val perm) {
+        if (v instanceof Fill f) {
+            // One value repeated is the same in any batch order: nn.LSTM sorts an explicit zero h0 with the batch (permute_hidden).
+            return f;
+        }
         if (v instanceof View w) {
             return permuteBatch(w, ax, perm);
         }
