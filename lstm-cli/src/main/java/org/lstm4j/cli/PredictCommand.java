@@ -42,7 +42,8 @@ final class PredictCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "NAME=FILE.npy",
-            description = "A graph input and its .npy file; repeat for each input. FILE.npy alone feeds the first graph input.")
+            description = "A graph input and its .npy file; repeat for each input. FILE.npy alone feeds the first graph input. "
+                    + "Float files are features or states; int32, int64 or bool files are token ids, lengths or a mask, as the input is.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--output-dir", required = true, paramLabel = "DIR", description = "Where to write the outputs.")
