@@ -24,6 +24,10 @@ final class ArithmeticOps {
         String op = n.opType();
         Val a = n.required(0, "A");
         Val b = n.required(1, "B");
+        if (KerasTokenIds.involves(n.state, a, b)) {
+            n.out(0, KerasTokenIds.arithmetic(op, a, b));
+            return;
+        }
         if (a instanceof Const ca && b instanceof Const cb) {
             n.out(0, new Const(n.charged(Folding.binary(op, ca.t(), cb.t()))));
             return;

@@ -81,6 +81,8 @@ final class Streams {
                 // reads it: an LSTM reading it is go_backwards; any other reader is refused when the chain is built.
                 return new Stream(src.stage, roles, w.dims(), null, null, timeReversed, null);
             }
+            case EMBEDDED:
+                throw new Refusal(what + " is the " + src + ", which no LSTM reads; lstm4j models run an embedding into an LSTM");
             case LSTM_Y: case LSTM_YH: case LSTM_YC:
                 return lstm(w, what);
             default:

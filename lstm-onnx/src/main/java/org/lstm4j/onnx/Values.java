@@ -226,11 +226,23 @@ final class Values {
     record Iota(Dim n) implements Val {
     }
 
+    /** Which token ids are negative ({@code ids < 0}), or not: a mask over an integer graph input (Keras's id wrap). */
+    record IdMask(View ids, boolean negative) implements Val {
+    }
+
+    /** {@code (ids + offset)}, times a mask of the same ids when {@code where} is not null. */
+    record IdTerm(View ids, long offset, IdMask where) implements Val {
+    }
+
+    /** {@code where(ids < 0, ids + modulus, ids)}: the ids as a lookup that wraps negative ids reads them. */
+    record WrappedIds(View ids, long modulus) implements Val {
+    }
+
     /** The role of a source tensor's axis. */
     enum Role { BATCH, TIME, DIR, FEAT, UNKNOWN }
 
     /** Which data tensor a view looks at. */
-    enum Kind { INPUT, LSTM_Y, LSTM_YH, LSTM_YC, DENSE }
+    enum Kind { INPUT, EMBEDDED, LSTM_Y, LSTM_YH, LSTM_YC, DENSE }
 
     /** A data tensor of the network: a graph input, an LSTM output or a dense layer's output. */
     static final class Source {
@@ -259,7 +271,8 @@ final class Values {
 
         @Override
         public String toString() {
-            return kind == Kind.INPUT ? "graph input '" + inputName + "'" : kind + " of " + stage;
+            return kind == Kind.INPUT ? "graph input '" + inputName + "'"
+                    : kind == Kind.EMBEDDED ? "embedding of graph input '" + inputName + "'" : kind + " of " + stage;
         }
     }
 
