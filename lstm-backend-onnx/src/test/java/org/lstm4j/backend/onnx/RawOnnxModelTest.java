@@ -3,7 +3,6 @@ package org.lstm4j.backend.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +31,9 @@ import org.lstm4j.tensor.Npy;
 /** Raw mode: an .onnx file run as it is, by its graph's names. */
 class RawOnnxModelTest {
 
-    /**
-     * The real-world fixtures live in the workspace's shared/fixtures/real-world (beside the repository,
-     * see its PROVENANCE.md), or where the system property lstm4j.realWorldFixtures points.
-     */
+    /** The real-world fixtures, committed beside the importer's tests (see their PROVENANCE.md). */
     private static Path realWorld(String name) {
-        String configured = System.getProperty("lstm4j.realWorldFixtures");
-        if (configured != null) {
-            return Path.of(configured, name);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures/real-world").resolve(name);
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("shared/fixtures/real-world", name);
+        return Path.of("../lstm-onnx/src/test/resources/real-world", name);
     }
 
     /**
@@ -57,7 +43,6 @@ class RawOnnxModelTest {
     @Test
     void kerasTf2onnxAircraftModelGivesItsExpectedOutput() throws Exception {
         Path dir = realWorld("keras3-tf2onnx-aircraft");
-        assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "real-world fixture not found at " + dir);
         FloatTensor input = Npy.read(dir.resolve("input.npy")).toFloatTensor();
         FloatTensor expected = Npy.read(dir.resolve("expected.npy")).toFloatTensor();
         try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(dir.resolve("model.onnx"))) {
