@@ -105,6 +105,14 @@ final class LstmInputs {
         if (src.dims[2].known() && src.dims[2].value != i) {
             throw new Refusal("W reads " + i + " features but graph input '" + src.inputName + "' has " + src.dims[2]);
         }
+        if (src.affine != null) {
+            if (src.affine.axis() >= 0 && src.affine.axis() != 2) {
+                throw new Refusal("reads graph input '" + src.inputName + "' preprocessed by constants along its axis " + src.affine.axis()
+                        + ", which this LSTM reads as " + (src.affine.axis() == tAxis ? "time" : "batch")
+                        + "; lstm4j folds only per-feature preprocessing into the LSTM");
+            }
+            st.weights.replaceAll(w -> InputPreprocessing.fold(w, src.affine));
+        }
         Role[] roles = {src.roles[x.axes.get(0).get(0).axis], src.roles[x.axes.get(1).get(0).axis], Role.FEAT};
         Stream read = new Stream(is, roles, x.dims(), OutputMode.SEQUENCES, MergeMode.CONCAT, reversedInput, null);
         if (src.stage instanceof EmbeddingStage e) {
@@ -155,7 +163,7 @@ final class LstmInputs {
             if (sortBy != null) {
                 throw new Refusal("its input X is sorted by length but its sequence_lens are not sorted with it");
             }
-            if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.rank() == 1 && lv.src.dims.length == 1) {
+            if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.src.affine == null && lv.rank() == 1 && lv.src.dims.length == 1) {
                 st.seqLensPort = lv.src.inputName;
             } else {
                 throw new Refusal("its sequence_lens is computed from " + Values.describe(lens) + "; lstm4j maps sequence lengths only when "
@@ -179,7 +187,7 @@ final class LstmInputs {
         if (v instanceof Fill || v instanceof Const) {
             throw new Refusal("its " + what + " is a constant non-zero state; lstm4j models start from zeros or from a state graph input");
         }
-        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT) {
+        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT || w0.src.affine != null) {
             throw new Refusal("its " + what + " is computed from " + Values.describe(v) + "; initial states must be graph inputs");
         }
         if (!Objects.equals(w0.sortedBy, sortBy)) {

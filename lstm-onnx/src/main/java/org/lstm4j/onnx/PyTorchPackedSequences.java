@@ -39,7 +39,7 @@ final class PyTorchPackedSequences {
     static void topK(Node n) {
         Val v = n.required(0, "X");
         Val k = n.required(1, "K");
-        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.rank() != 1 || !w.fixed.isEmpty()
+        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.src.affine != null || w.rank() != 1 || !w.fixed.isEmpty()
                 || w.axes.get(0).size() != 1 || !w.axes.get(0).get(0).isFull(w.src)) {
             throw new Refusal("TopK of " + Values.describe(v) + "; lstm4j maps TopK only as PyTorch's sort of a sequence-lengths graph input");
         }

@@ -42,6 +42,10 @@ final class Streams {
                 if (st == null) {
                     throw new Refusal(what + " is graph input '" + src.inputName + "', which no LSTM reads as its sequence");
                 }
+                if (src.affine != null) {
+                    throw new Refusal(what + " is graph input '" + src.inputName + "' preprocessed by constants; lstm4j folds such "
+                            + "preprocessing into the LSTM that reads it, and nothing else may read it");
+                }
                 Role[] roles = new Role[w.rank()];
                 Dim[] dims = w.dims();
                 for (int i = 0; i < w.rank(); i++) {
