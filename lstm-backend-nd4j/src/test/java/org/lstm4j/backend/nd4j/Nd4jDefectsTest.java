@@ -205,7 +205,9 @@ class Nd4jDefectsTest {
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));
         assertTrue(child.exitValue() != 0 && !output.contains("RAN"),
                 "lstmLayer now runs hidden size 1 with batch 3: the defect may be fixed. Output:\n" + output);
-        assertTrue(output.contains("lstmLayer"), output);
+        // Either the op's own error, or glibc aborting on the heap the op corrupted before its message was
+        // printed ("munmap_chunk(): invalid pointer", "free(): invalid next size"): which comes first varies.
+        assertTrue(output.contains("lstmLayer") || output.matches("(?s).*(munmap_chunk|free\\(\\)|malloc|corrupted).*"), output);
 
         Setup s = Setup.of(14, 3, 2, 1, null);
         try (Predictor p = ND4J.compile(s.model)) {

@@ -1,4 +1,4 @@
-package org.lstm4j.keras;
+package org.lstm4j.cli.keras;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ import org.testcontainers.utility.MountableFile;
 public final class KerasContainerExporter {
 
     /** Where the image's build context (Dockerfile, requirements.txt, export_keras.py) lies on the class path. */
-    public static final String IMAGE_RESOURCES = "org/lstm4j/keras/image/";
+    public static final String IMAGE_RESOURCES = "org/lstm4j/cli/keras/image/";
     /** The tag of the built image; kept after the JVM exits so that the next build is a cache hit. */
     public static final String IMAGE_TAG = "lstm4j-keras-export:latest";
     /** What {@link #export} copies back from the container's {@code /work/out}. */

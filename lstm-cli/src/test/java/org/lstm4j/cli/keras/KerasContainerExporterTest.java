@@ -1,4 +1,4 @@
-package org.lstm4j.keras;
+package org.lstm4j.cli.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -2,7 +2,7 @@ package org.lstm4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.lstm4j.keras.KerasContainerExporter;
+import org.lstm4j.cli.keras.KerasContainerExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
