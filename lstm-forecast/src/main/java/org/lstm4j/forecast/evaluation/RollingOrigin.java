@@ -65,20 +65,32 @@ public record RollingOrigin(int[] origins, int horizon) {
 
     /** Forecasts from every origin with {@code method} and scores them; MASE scaled by the seasonal naive error up to each origin. */
     public Evaluation evaluate(double[] series, ForecastMethod method, int season) {
-        if (origins[origins.length - 1] + horizon > series.length) {
-            throw new IllegalArgumentException("the last origin " + origins[origins.length - 1] + " plus the horizon " + horizon
-                    + " runs past the series' " + series.length + " steps");
+        checkFits(series);
+        return score(series, method.name(), method.forecast(series, origins, horizon), season);
+    }
+
+    /** Scores forecasts made from these origins (row {@code i} from origin {@code i}) against {@code series}. */
+    public Evaluation score(double[] series, String method, double[][] forecasts, int season) {
+        checkFits(series);
+        if (forecasts.length != origins.length) {
+            throw new IllegalArgumentException(method + ": " + forecasts.length + " forecasts for " + origins.length + " origins");
         }
-        double[][] forecasts = method.forecast(series, origins, horizon);
         List<Accuracy> scores = new ArrayList<>();
         for (int i = 0; i < origins.length; i++) {
             if (forecasts[i].length != horizon) {
-                throw new IllegalStateException(method.name() + " returned " + forecasts[i].length + " steps for a horizon of " + horizon);
+                throw new IllegalArgumentException(method + " gave " + forecasts[i].length + " steps for a horizon of " + horizon);
             }
             double[] actual = Arrays.copyOfRange(series, origins[i], origins[i] + horizon);
             scores.add(Accuracy.of(actual, forecasts[i], Accuracy.maseScale(Arrays.copyOf(series, origins[i]), season)));
         }
-        return new Evaluation(method.name(), this, forecasts, scores);
+        return new Evaluation(method, this, forecasts, scores);
+    }
+
+    private void checkFits(double[] series) {
+        if (origins[origins.length - 1] + horizon > series.length) {
+            throw new IllegalArgumentException("the last origin " + origins[origins.length - 1] + " plus the horizon " + horizon
+                    + " runs past the series' " + series.length + " steps");
+        }
     }
 
     /**

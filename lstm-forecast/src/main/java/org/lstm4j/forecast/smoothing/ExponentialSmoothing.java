@@ -97,14 +97,7 @@ public final class ExponentialSmoothing {
      */
     public SmoothedSeries fit(double[] y) {
         checkSeries(y);
-        return run(new SmoothingFit(this, y).parameters(null), y);
-    }
-
-    /** Like {@link #fit(double[])}, starting the search from earlier parameters (a refit on a longer series). */
-    public SmoothedSeries fit(double[] y, SmoothingParameters start) {
-        checkSeries(y);
-        checkParameters(start);
-        return run(new SmoothingFit(this, y).parameters(start), y);
+        return run(new SmoothingFit(this, y).parameters(), y);
     }
 
     /** The minimum length {@link #fit} accepts: two full seasons, and at least 10 steps. */
@@ -134,6 +127,16 @@ public final class ExponentialSmoothing {
         if (season == Season.NONE && p.gamma() != 0) {
             throw new IllegalArgumentException(name() + " has no season, got gamma " + p.gamma());
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ExponentialSmoothing e && trend == e.trend && season == e.season && period == e.period;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(trend, season, period);
     }
 
     @Override

@@ -61,15 +61,15 @@ final class SmoothingFit {
     }
 
     /**
-     * The fitted parameters: searched from {@code start} when given (a refit), else from heuristic
-     * states with each of the {@value #STARTS} best weights of a coarse grid, keeping the best.
+     * The fitted parameters: searched from heuristic states with each of the {@value #STARTS} best
+     * weights of a coarse grid, keeping the best (one start alone missed statsmodels' SSE by 2% on
+     * a quarterly series whose optimum lies on the bound alpha = 1).
      */
-    SmoothingParameters parameters(SmoothingParameters start) {
-        List<SmoothingParameters> starts = start != null ? List.of(start) : gridStarts(heuristic());
+    SmoothingParameters parameters() {
         SmoothingParameters best = null;
         double bestSse = Double.POSITIVE_INFINITY;
-        for (SmoothingParameters from : starts) {
-            SmoothingParameters p = leastSquares(leastSquares(from));  // the restart rebuilds LM's damping around the first optimum
+        for (SmoothingParameters from : gridStarts(heuristic())) {
+            SmoothingParameters p = leastSquares(from);
             double sse = SmoothedSeries.of(model, p, y).sse();
             if (sse < bestSse) {
                 bestSse = sse;
