@@ -15,28 +15,60 @@ import numpy as np
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
-from statsmodels.datasets import co2  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+from statsmodels.datasets import co2, sunspots  # noqa: E402
 from statsmodels.tsa.holtwinters import ExponentialSmoothing  # noqa: E402
 from statsmodels.tsa.statespace.sarimax import SARIMAX  # noqa: E402
 
 WINDOW = 24
-SEASON = 12
 HOLDOUT = 36
 HORIZON = 12
 ORIGINS = 25
-COLUMN = "co2"
 SARIMA_ORDER = (1, 1, 1)
-SARIMA_SEASONAL = (0, 1, 1, SEASON)
 
 
-def monthly_series():
-    """(dates as 'YYYY-MM-DD' strings, float64 values rounded to 3 decimals, number of filled months)."""
-    weekly = co2.load_pandas().data[COLUMN]
+@dataclass
+class Task:
+    """A demo series: its data, its season, and where its files go."""
+    key: str            # co2, sunspots: the file names' prefix and `lstm forecast --demo KEY`
+    column: str
+    dates: list
+    values: np.ndarray
+    season: int
+    dataset: dict       # name, licence and source, for the model's metadata and the demo's json
+    preparation: str
+
+
+def co2_task():
+    """Monthly Mauna Loa CO2: weekly means to months (month start), the few empty months filled by linear
+    interpolation, rounded to 3 decimals (what the CSV holds and what the models see)."""
+    weekly = co2.load_pandas().data["co2"]
     monthly = weekly.resample("MS").mean()
     gaps = int(monthly.isna().sum())
     monthly = monthly.interpolate("linear").round(3)
-    dates = [d.strftime("%Y-%m-%d") for d in monthly.index]
-    return dates, monthly.to_numpy(dtype=np.float64), gaps
+    return Task("co2", "co2", [d.strftime("%Y-%m-%d") for d in monthly.index], monthly.to_numpy(dtype=np.float64), 12,
+                _licence("statsmodels.datasets.co2 (Mauna Loa atmospheric CO2, weekly flask/continuous samples, ppmv)",
+                         co2),
+                f"weekly -> monthly mean (month start), {gaps} empty months filled by linear interpolation, rounded "
+                f"to 3 decimals")
+
+
+def sunspots_task():
+    """Yearly sunspot activity 1700 .. 2008 as statsmodels ships it; an 11-year cycle whose length and height vary."""
+    d = sunspots.load_pandas().data
+    return Task("sunspots", "sunspots", [str(int(y)) for y in d["YEAR"]], d["SUNACTIVITY"].to_numpy(np.float64), 11,
+                _licence("statsmodels.datasets.sunspots (yearly sunspot activity, SUNACTIVITY)", sunspots),
+                "as shipped (yearly values, one decimal)")
+
+
+TASKS = {"co2": co2_task, "sunspots": sunspots_task}
+
+
+def _licence(name, module):
+    import statsmodels
+    return {"name": name, "statsmodels": statsmodels.__version__, "copyright": module.COPYRIGHT.strip(),
+            "source": " ".join(module.SOURCE.split()), "title": module.TITLE.strip()}
 
 
 def origins(length):
@@ -45,15 +77,18 @@ def origins(length):
     return [first + int(np.floor(i * (last - first) / (ORIGINS - 1) + 0.5)) for i in range(ORIGINS)]  # Math.round
 
 
-def scores(y, origin_list, forecasts):
-    """Per-origin (MASE, sMAPE, RMSE, MAE, MAPE) rows."""
+def scores(y, origin_list, forecasts, season):
+    """Per-origin (MASE, sMAPE, RMSE, MAE, MAPE) rows; as Accuracy, steps where a percentage is undefined left out."""
     rows = []
     for o, f in zip(origin_list, forecasts):
         a = y[o:o + HORIZON]
-        e = np.asarray(f, dtype=np.float64) - a
-        scale = np.mean(np.abs(y[SEASON:o] - y[:o - SEASON]))
-        rows.append([np.mean(np.abs(e)) / scale, 200 * np.mean(np.abs(e) / (np.abs(a) + np.abs(f))),
-                     np.sqrt(np.mean(e ** 2)), np.mean(np.abs(e)), 100 * np.mean(np.abs(e / a))])
+        f = np.asarray(f, dtype=np.float64)
+        e = f - a
+        scale = np.mean(np.abs(y[season:o] - y[:o - season]))
+        denominator = np.abs(a) + np.abs(f)
+        rows.append([np.mean(np.abs(e)) / scale,
+                     200 * np.mean(np.abs(e[denominator != 0]) / denominator[denominator != 0]),
+                     np.sqrt(np.mean(e ** 2)), np.mean(np.abs(e)), 100 * np.mean(np.abs(e[a != 0] / a[a != 0]))])
     return np.asarray(rows)
 
 
@@ -67,14 +102,14 @@ def summary(rows):
 # Exponential smoothing, with statsmodels' parameters and statsmodels' own states
 
 
-def fit_smoothing(train, trend, seasonal):
+def fit_smoothing(train, trend, seasonal, season):
     """statsmodels' least-squares fit on the training part; returns the parameters as lstm4j records them."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = ExponentialSmoothing(train, trend=trend, seasonal=seasonal, seasonal_periods=SEASON).fit()
+        res = ExponentialSmoothing(train, trend=trend, seasonal=seasonal, seasonal_periods=season).fit()
     p = res.params
     return {"trend": "additive" if trend else "none", "season": {"add": "additive", "mul": "multiplicative"}[seasonal],
-            "period": SEASON, "alpha": float(p["smoothing_level"]),
+            "period": season, "alpha": float(p["smoothing_level"]),
             "beta": float(p["smoothing_trend"]) if trend else 0.0,
             "gamma": float(p["smoothing_seasonal"]), "initial_level": float(p["initial_level"]),
             "initial_trend": float(p["initial_trend"]) if trend else 0.0,
@@ -87,6 +122,7 @@ class Smoothing:
 
     def __init__(self, params, y):
         self.p = params
+        self.period = params["period"]
         trend = "add" if params["trend"] == "additive" else None
         seasonal = "add" if params["season"] == "additive" else "mul"
         kw = dict(initial_level=params["initial_level"], initial_seasonal=params["initial_seasons"])
@@ -94,7 +130,7 @@ class Smoothing:
             kw["initial_trend"] = params["initial_trend"]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = ExponentialSmoothing(y, trend=trend, seasonal=seasonal, seasonal_periods=SEASON,
+            model = ExponentialSmoothing(y, trend=trend, seasonal=seasonal, seasonal_periods=self.period,
                                          initialization_method="known", **kw)
             fit_kw = dict(smoothing_level=params["alpha"], smoothing_seasonal=params["gamma"], optimized=False)
             if trend:
@@ -114,7 +150,7 @@ class Smoothing:
         l, b = self.level[o - 1], self.trend[o - 1]
         out = []
         for k in range(1, h + 1):
-            s = self.season[o + (k - 1) % SEASON]
+            s = self.season[o + (k - 1) % self.period]
             out.append((l + k * b) * s if self.multiplicative else l + k * b + s)
         return np.asarray(out)
 
@@ -134,11 +170,15 @@ class Smoothing:
         return f * np.exp(z) if self.multiplicative else f + z
 
 
-def sarima_forecasts(y, n_train, origin_list):
-    """SARIMA fitted once on y[:n_train], its parameters applied at each origin (results.apply, no refit)."""
+def sarima_label(season):
+    return f"SARIMA(1,1,1)(0,1,1){season}"
+
+
+def sarima_forecasts(y, n_train, origin_list, season):
+    """SARIMA(1,1,1)(0,1,1)m fitted once on y[:n_train], its parameters applied at each origin (results.apply)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = SARIMAX(y[:n_train], order=SARIMA_ORDER, seasonal_order=SARIMA_SEASONAL).fit(disp=False)
+        res = SARIMAX(y[:n_train], order=SARIMA_ORDER, seasonal_order=(0, 1, 1, season)).fit(disp=False)
         return [np.asarray(res.apply(y[:o]).forecast(HORIZON)) for o in origin_list], res.params.tolist()
 
 
@@ -203,21 +243,21 @@ def predict(model, x):
 
 
 class PlainVariant:
-    """The LSTM on the standardised series, one month ahead, rolled forward (Forecaster SLIDING_WINDOW)."""
+    """The LSTM on the standardised series, one step ahead, rolled forward (Forecaster SLIDING_WINDOW)."""
     kind = "plain"
 
     def __init__(self, name, members, units=32, epochs=80, batch=16, lr=3e-3, loss="mse"):
         self.name, self.members = name, members
         self.hp = dict(units=units, epochs=epochs, batch=batch, lr=lr, loss=loss)
 
-    def train(self, y, n_train, seed):
+    def train(self, y, n_train, season, seed):
         train = y[:n_train]
         self.offset, self.factor = float(train.mean()), float(train.std())
         s = ((y[:n_train] - self.offset) / self.factor).astype(np.float32)
         x = np.stack([s[i:i + WINDOW] for i in range(n_train - WINDOW)])[..., None]
         z = s[WINDOW:, None]
         self.weights, self.loss = train_members(x, z, self.members, seed=seed, **self.hp)
-        self.model = merged_model(self.weights, WINDOW, "co2_lstm")
+        self.model = merged_model(self.weights, WINDOW, "lstm")
         self.windows = len(x)
 
     def inputs(self, y, origin_list):
@@ -250,8 +290,8 @@ class HybridVariant:
         self.name, self.trend, self.seasonal, self.members = name, trend, seasonal, members
         self.hp = dict(units=units, epochs=epochs, batch=batch, lr=lr, loss=loss)
 
-    def train(self, y, n_train, seed):
-        self.params = fit_smoothing(y[:n_train], self.trend, self.seasonal)
+    def train(self, y, n_train, season, seed):
+        self.params = fit_smoothing(y[:n_train], self.trend, self.seasonal, season)
         sm = Smoothing(self.params, y[:n_train])
         pairs = [(sm.relative_window(y, o), sm.relative(y[o:o + HORIZON], o))
                  for o in range(WINDOW, n_train - HORIZON + 1)]
@@ -260,7 +300,7 @@ class HybridVariant:
         self.factor = float(x.std())  # one scale for what the model reads and writes
         self.weights, self.loss = train_members((x / self.factor)[..., None].astype(np.float32),
                                                 (z / self.factor).astype(np.float32), self.members, seed=seed, **self.hp)
-        self.model = merged_model(self.weights, WINDOW, "co2_lstm")
+        self.model = merged_model(self.weights, WINDOW, "lstm")
         self.windows = len(x)
 
     def inputs(self, y, origin_list):
@@ -283,37 +323,42 @@ class HybridVariant:
         return "standard", 0.0, self.factor
 
 
-def variants(members):
-    return [
-        PlainVariant("plain LSTM (standardised series, one step, recursive)", members),
-        HybridVariant("ES hybrid on Holt-Winters additive", "add", "add", members),
-        HybridVariant("ES hybrid on Holt-Winters multiplicative (log ratios)", "add", "mul", members),
-        HybridVariant("ES-RNN style: level and multiplicative season, no trend (log ratios)", None, "mul", members),
-    ]
-
-
-def evaluate_variant(variant, y, n_train, seed):
-    """Trains on y[:n_train] and scores over the next HOLDOUT steps (origins as RollingOrigin.overTail)."""
-    tail = y[:n_train + HOLDOUT]
-    variant.train(tail, n_train, seed)
-    olist = origins(len(tail))
-    out = {"ensemble": summary(scores(tail, olist, variant.forecasts(tail, olist)))}
-    first = merged_model(variant.weights[:1], WINDOW, "member")
-    out["member_1"] = summary(scores(tail, olist, variant.forecasts(tail, olist, first)))
+def variants(task, members):
+    """The variants that apply to the task's series (multiplicative seasons need a positive series)."""
+    positive = bool(np.all(task.values > 0))
+    out = [PlainVariant("plain LSTM (standardised series, one step, recursive)", members),
+           HybridVariant("ES hybrid on Holt-Winters additive", "add", "add", members)]
+    if positive:
+        out += [HybridVariant("ES hybrid on Holt-Winters multiplicative (log ratios)", "add", "mul", members),
+                HybridVariant("ES-RNN style: level and multiplicative season, no trend (log ratios)", None, "mul",
+                              members)]
     return out
 
 
-def classical_rows(y, n_train):
-    """statsmodels' forecasters under the same protocol (fitted once on y[:n_train])."""
-    tail = y[:n_train + HOLDOUT]
+def evaluate_variant(task, variant, n_train, seed):
+    """Trains on the first n_train steps and scores over the next HOLDOUT (origins as RollingOrigin.overTail)."""
+    tail = task.values[:n_train + HOLDOUT]
+    variant.train(tail, n_train, task.season, seed)
+    olist = origins(len(tail))
+    out = {"ensemble": summary(scores(tail, olist, variant.forecasts(tail, olist), task.season))}
+    first = merged_model(variant.weights[:1], WINDOW, "member")
+    out["member_1"] = summary(scores(tail, olist, variant.forecasts(tail, olist, first), task.season))
+    return out
+
+
+def classical_rows(task, n_train):
+    """statsmodels' forecasters under the same protocol (fitted once on the first n_train steps)."""
+    m = task.season
+    tail = task.values[:n_train + HOLDOUT]
     olist = origins(len(tail))
     rows = {}
-    for label, trend, seasonal in (("Holt-Winters additive", "add", "add"),
-                                   ("Holt-Winters multiplicative", "add", "mul")):
-        sm = Smoothing(fit_smoothing(tail[:n_train], trend, seasonal), tail)
-        rows[label] = summary(scores(tail, olist, [sm.forecast(o) for o in olist]))
-    sar, _ = sarima_forecasts(tail, n_train, olist)
-    rows["SARIMA(1,1,1)(0,1,1)12"] = summary(scores(tail, olist, sar))
-    rows["seasonal naive"] = summary(scores(tail, olist, [tail[o - SEASON:o][np.arange(HORIZON) % SEASON]
-                                                          for o in olist]))
+    kinds = [("Holt-Winters additive", "add", "add")]
+    if np.all(tail > 0):
+        kinds.append(("Holt-Winters multiplicative", "add", "mul"))
+    for label, trend, seasonal in kinds:
+        sm = Smoothing(fit_smoothing(tail[:n_train], trend, seasonal, m), tail)
+        rows[label] = summary(scores(tail, olist, [sm.forecast(o) for o in olist], m))
+    sar, _ = sarima_forecasts(tail, n_train, olist, m)
+    rows[sarima_label(m)] = summary(scores(tail, olist, sar, m))
+    rows["seasonal naive"] = summary(scores(tail, olist, [tail[o - m:o][np.arange(HORIZON) % m] for o in olist], m))
     return rows

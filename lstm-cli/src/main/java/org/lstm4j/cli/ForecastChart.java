@@ -41,7 +41,7 @@ final class ForecastChart {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         if (labels.areDates()) {
-            chart.getStyler().setDatePattern("yyyy-MM");
+            chart.getStyler().setDatePattern(labels.datePattern());
         }
         int last = firstUnseen;
         for (Line f : forecasts) {

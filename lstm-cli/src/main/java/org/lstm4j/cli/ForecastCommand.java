@@ -22,10 +22,10 @@ import org.lstm4j.forecast.Scaling;
 import org.lstm4j.forecast.evaluation.ClassicalMethods;
 import org.lstm4j.forecast.evaluation.Evaluation;
 import org.lstm4j.forecast.evaluation.ForecastMethod;
-import org.lstm4j.forecast.evaluation.LstmMethod;
 import org.lstm4j.forecast.evaluation.RollingOrigin;
-import org.lstm4j.forecast.hybrid.HybridMethod;
-import org.lstm4j.forecast.hybrid.SmoothingMetadata;
+import org.lstm4j.forecast.lstm.HybridMethod;
+import org.lstm4j.forecast.lstm.LstmMethod;
+import org.lstm4j.forecast.lstm.SmoothingMetadata;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.Predictor;
@@ -48,7 +48,6 @@ import picocli.CommandLine.Spec;
 final class ForecastCommand implements Callable<Integer> {
 
     static final String DEMO = "/org/lstm4j/examples/demo/";
-    static final String WINDOW = "lstm4j.window";
     static final String COLUMN = "lstm4j.column";
     static final String SEASON = "lstm4j.season";
     static final String HOLDOUT = "lstm4j.holdout";
@@ -58,8 +57,14 @@ final class ForecastCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--demo", description = "Run the bundled demo (no network, no files needed).")
-    boolean demo;
+    /** The bundled demos: a series and the model trained on it by tools/demo/train_demo.py. */
+    static final Map<String, String[]> DEMOS = Map.of(
+            "co2", new String[] {"co2_lstm.onnx", "co2_monthly.csv"},
+            "sunspots", new String[] {"sunspots_lstm.onnx", "sunspots_yearly.csv"});
+
+    @Option(names = "--demo", arity = "0..1", fallbackValue = "co2", paramLabel = "NAME",
+            description = "Run a bundled demo (no network, no files needed): co2 (the default) or sunspots.")
+    String demo;
 
     @Option(names = "--model", paramLabel = "M.onnx", description = "The model file; its metadata may record scaling, window, column, season, horizon.")
     Path model;
@@ -103,12 +108,15 @@ final class ForecastCommand implements Callable<Integer> {
         SequenceModel m;
         TimeSeriesCsv series;
         String modelName;
-        if (demo) {
-            modelName = "co2_lstm.onnx (demo)";
-            m = OnnxImporter.importModel(resource("co2_lstm.onnx"), "demo co2_lstm.onnx");
-            try (InputStream in = ForecastCommand.class.getResourceAsStream(DEMO + "co2_monthly.csv")) {
-                series = TimeSeriesCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8), "demo co2_monthly.csv");
+        if (demo != null) {
+            String[] files = DEMOS.get(demo);
+            if (files == null) {
+                throw new IllegalArgumentException("no demo '" + demo + "'; the demos are " + new java.util.TreeSet<>(DEMOS.keySet()));
             }
+            modelName = files[0] + " (demo)";
+            m = OnnxImporter.importModel(resource(files[0]), "demo " + files[0]);
+            series = TimeSeriesCsv.read(new InputStreamReader(new java.io.ByteArrayInputStream(resource(files[1])), StandardCharsets.UTF_8),
+                    "demo " + files[1]);
             output = output == null ? Path.of("forecast.csv") : output;
             chart = chart == null ? Path.of("forecast.png") : chart;
         } else {
@@ -122,9 +130,9 @@ final class ForecastCommand implements Callable<Integer> {
         Map<String, String> meta = m.metadata();
         Scaling scaling = Scaling.fromMetadata(meta).orElse(Scaling.identity());
         String col = column != null ? column : meta.getOrDefault(COLUMN, series.valueColumns().get(0));
-        int w = window != null ? window : intMeta(meta, WINDOW, "--window");
-        int k = holdout != null ? holdout : demo ? intMetaOr(meta, HOLDOUT, 0) : 0;
-        int count = origins != null ? origins : demo ? intMetaOr(meta, ORIGINS, 1) : 1;
+        int w = window != null ? window : intMeta(meta, LstmMethod.WINDOW, "--window");
+        int k = holdout != null ? holdout : demo != null ? intMetaOr(meta, HOLDOUT, 0) : 0;
+        int count = origins != null ? origins : demo != null ? intMetaOr(meta, ORIGINS, 1) : 1;
         int n = horizon != null ? horizon : intMetaOr(meta, HORIZON, k > 0 && count == 1 ? k : 12);
         int s = season != null ? season : intMetaOr(meta, SEASON, 1);
         if (m.inputSize() != 1) {
@@ -145,24 +153,23 @@ final class ForecastCommand implements Callable<Integer> {
         }
 
         String chosen = backend;
-        if (chosen == null && demo && System.getProperty(Backends.PROPERTY) == null && System.getenv(Backends.ENVIRONMENT_VARIABLE) == null) {
+        if (chosen == null && demo != null && System.getProperty(Backends.PROPERTY) == null && System.getenv(Backends.ENVIRONMENT_VARIABLE) == null) {
             chosen = ReferenceBackendProvider.NAME;  // the demo shows the embedded default, which needs no native code
         }
         long started = System.nanoTime();
         List<ForecastMethod> methods = new ArrayList<>(ClassicalMethods.fitted(training, s));
         double fitMillis = (System.nanoTime() - started) / 1e6;
         try (Predictor p = Backends.select(chosen).compile(m)) {
-            boolean hybrid = SmoothingMetadata.present(meta);
-            ForecastMethod lstm = hybrid ? new HybridMethod("LSTM (ES hybrid)", p, SmoothingMetadata.read(meta), scaling, w)
-                    : new LstmMethod("LSTM", p, scaling, w, mode);
+            ForecastMethod lstm = LstmMethod.fromModel(p, w, mode);
+            boolean hybrid = lstm instanceof HybridMethod;
             methods.add(0, lstm);
             out.printf("Series '%s': %d steps (%s .. %s); model '%s'%s, window %d, scaling %s; backend %s%n", col, values.length,
                     labels.get(0), labels.get(values.length - 1), modelName,
                     hybrid ? " (ES hybrid: corrects " + SmoothingMetadata.read(meta).model() + ")" : "", w, scaling.kind(), p.backendName());
             started = System.nanoTime();
             double[][] lstmForecasts = lstm.forecast(values, design.origins(), n);
-            out.printf("LSTM: %d steps from each of %d origin(s) in %.1f ms on %s (%s); classical forecasters fitted in %.0f ms%n", n,
-                    design.origins().length, (System.nanoTime() - started) / 1e6, p.backendName(),
+            out.printf("LSTM: %d steps from %d origin%s in %.1f ms on %s (%s); classical forecasters fitted in %.0f ms%n", n,
+                    design.origins().length, design.origins().length == 1 ? "" : "s", (System.nanoTime() - started) / 1e6, p.backendName(),
                     hybrid ? "one model call for all origins" : mode == Forecaster.Mode.SLIDING_WINDOW ? "autoregressive, sliding window"
                             : "autoregressive, stateful", fitMillis);
             List<Evaluation> runs = new ArrayList<>();
@@ -170,24 +177,9 @@ final class ForecastCommand implements Callable<Integer> {
                 double[][] f = method == lstm ? lstmForecasts : method.forecast(values, design.origins(), n);
                 runs.add(k > 0 ? design.score(values, method.name(), f, s) : new Evaluation(method.name(), design, f, List.of()));
             }
-            List<ForecastChart.Line> lines = new ArrayList<>(List.of(tiled(runs.get(0))));
-            if (k > 0) {
-                int[] o = design.origins();
-                out.printf("%nHeld-out tail: %d steps (%s .. %s); %d origin(s) after %s .. %s, %d steps each; every forecaster fitted once "
-                        + "on the %d steps before the first origin; MASE scaled by the in-sample seasonal naive (season %d) error%n", k,
-                        labels.get(values.length - k), labels.get(values.length - 1), o.length, labels.get(o[0] - 1),
-                        labels.get(o[o.length - 1] - 1), n, training.length, s);
-                List<ForecastTable.Row> rows = new ArrayList<>();
-                runs.subList(1, runs.size()).forEach(e -> rows.add(ForecastTable.Row.of(e)));
-                rows.addAll(ForecastTable.references(meta, k, n, o.length));
-                ForecastTable.Row best = ForecastTable.print(out, ForecastTable.Row.of(runs.get(0)), rows);
-                // the chart draws the best classical forecaster computed here (a reference row has no forecasts to draw)
-                runs.subList(1, runs.size()).stream().filter(e -> e.method().equals(best.name())).findFirst()
-                        .or(() -> runs.subList(1, runs.size()).stream().min(Comparator.comparingDouble(e -> e.mean(Accuracy::mase))))
-                        .ifPresent(e -> lines.add(tiled(e)));
-            } else {
-                lines.add(tiled(runs.get(runs.size() - 1)));  // the richest smoothing that applies
-            }
+            // the chart: the LSTM and the best classical forecaster (without a holdout, the richest smoothing that applies)
+            Evaluation classical = k > 0 ? printScores(out, meta, runs, labels, values.length, s) : runs.get(runs.size() - 1);
+            List<ForecastChart.Line> lines = List.of(tiled(runs.get(0)), tiled(classical));
             if (output != null) {
                 writeCsv(output, col, labels, values, runs);
                 out.println("wrote " + output);
@@ -199,6 +191,30 @@ final class ForecastCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Prints the held-out evaluation: the design, the table (with the model's recorded reference rows)
+     * and the verdict; returns the best classical forecaster computed here, for the chart.
+     */
+    private static Evaluation printScores(PrintWriter out, Map<String, String> meta, List<Evaluation> runs, TimeLabels labels, int length,
+                                          int season) {
+        RollingOrigin design = runs.get(0).design();
+        int[] o = design.origins();
+        int k = length - o[0];
+        out.printf("%nHeld-out tail: %d steps (%s .. %s); forecasts of %d steps from %s; every forecaster fitted once on the %d "
+                + "steps before the first origin; MASE scaled by the in-sample seasonal naive (season %d) error%n", k,
+                labels.get(o[0]), labels.get(length - 1), design.horizon(), o.length == 1 ? "one origin, after " + labels.get(o[0] - 1)
+                        : o.length + " origins, after " + labels.get(o[0] - 1) + " .. " + labels.get(o[o.length - 1] - 1),
+                design.trainingLength(), season);
+        List<Evaluation> classical = runs.subList(1, runs.size());
+        List<ForecastTable.Row> rows = new ArrayList<>();
+        classical.forEach(e -> rows.add(ForecastTable.Row.of(e)));
+        rows.addAll(ForecastTable.references(meta, k, design.horizon(), o.length));
+        ForecastTable.Row best = ForecastTable.print(out, ForecastTable.Row.of(runs.get(0)), rows);
+        // a reference row has no forecasts to draw: then the best of those computed here
+        return classical.stream().filter(e -> e.method().equals(best.name())).findFirst()
+                .orElseGet(() -> classical.stream().min(Comparator.comparingDouble(e -> e.mean(Accuracy::mase))).orElseThrow());
     }
 
     /** One row per forecaster, origin and step: the forecast, and the actual value where the series has it. */

@@ -1,4 +1,4 @@
-package org.lstm4j.forecast.hybrid;
+package org.lstm4j.forecast.lstm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

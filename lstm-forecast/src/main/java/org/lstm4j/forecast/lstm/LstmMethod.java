@@ -1,8 +1,10 @@
-package org.lstm4j.forecast.evaluation;
+package org.lstm4j.forecast.lstm;
 
+import java.util.Map;
 import java.util.Objects;
 import org.lstm4j.forecast.Forecaster;
 import org.lstm4j.forecast.Scaling;
+import org.lstm4j.forecast.evaluation.ForecastMethod;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.tensor.FloatTensor;
 
@@ -12,6 +14,32 @@ import org.lstm4j.tensor.FloatTensor;
  * backend as one batch. Thread-safe when its predictor is; the predictor stays the caller's to close.
  */
 public final class LstmMethod implements ForecastMethod {
+
+    /** The model metadata key that records how many steps the model reads. */
+    public static final String WINDOW = "lstm4j.window";
+
+    /**
+     * The forecast method a model's metadata describes: a {@link HybridMethod} when it records a
+     * smoothing ({@link SmoothingMetadata}), else a plain LSTM; scaled by its recorded {@link Scaling}.
+     *
+     * @param window steps the model reads; {@code null}: the model's recorded {@value #WINDOW}
+     * @param mode   how a plain LSTM rolls forward (a hybrid forecasts its horizon in one call)
+     */
+    public static ForecastMethod fromModel(Predictor predictor, Integer window, Forecaster.Mode mode) {
+        Map<String, String> meta = predictor.model().metadata();
+        Scaling scaling = Scaling.fromMetadata(meta).orElse(Scaling.identity());
+        int w;
+        if (window != null) {
+            w = window;
+        } else if (meta.containsKey(WINDOW)) {
+            w = Integer.parseInt(meta.get(WINDOW).strip());
+        } else {
+            throw new IllegalArgumentException("model '" + predictor.model().name() + "' records no '" + WINDOW + "'; give the window");
+        }
+        return SmoothingMetadata.present(meta)
+                ? new HybridMethod("LSTM (ES hybrid)", predictor, SmoothingMetadata.read(meta), scaling, w)
+                : new LstmMethod("LSTM", predictor, scaling, w, mode);
+    }
 
     private final String name;
     private final Forecaster forecaster;

@@ -1,4 +1,4 @@
-package org.lstm4j.forecast.hybrid;
+package org.lstm4j.forecast.lstm;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
