@@ -9,7 +9,8 @@ import org.lstm4j.predict.PredictorOptions;
  * The service interface a backend implements and registers in
  * {@code META-INF/services/org.lstm4j.backend.BackendProvider}. An implementation has a public
  * no-argument constructor that does no heavy work: loading natives belongs in
- * {@link #availability()} (called once, lazily) or {@link #compile}.
+ * {@link #availability()} (called once, lazily) or {@link #compile}. Extend
+ * {@link AbstractBackendProvider} to get compile's checks (capabilities, availability) for free.
  */
 public interface BackendProvider {
 
@@ -25,9 +26,10 @@ public interface BackendProvider {
     }
 
     /**
-     * Whether the backend can run here; must not throw. ({@link Backends} still guards the call: a
-     * provider whose check throws, an {@link UnsatisfiedLinkError} from natives that do not load
-     * say, counts as unavailable with that error as the cause, and automatic selection skips it.)
+     * Whether the backend can run here (this may load its natives); must not throw. Callers ask
+     * {@link Backends#availability(BackendProvider)}, which asks this once and remembers the answer (and
+     * guards the call: a check that throws, an {@link UnsatisfiedLinkError} from natives that do not load
+     * say, counts as unavailable with that error as the cause, and automatic selection skips it).
      */
     Availability availability();
 

@@ -5,10 +5,12 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.lstm4j.model.SequenceModel;
@@ -45,6 +47,8 @@ public final class Backends {
     public static final String HELP = "see 'Choosing a backend' in the lstm4j README";
 
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    /** Each provider's availability, by instance (weakly: tests and embedders make providers of their own). */
+    private static final Map<BackendProvider, Availability> AVAILABILITY = new WeakHashMap<>();
     private static volatile Selector defaultSelector;
 
     private Backends() {
@@ -86,6 +90,37 @@ public final class Backends {
     }
 
     /**
+     * Whether {@code provider} can run here, asked once per provider instance and remembered: the answer
+     * costs a native library load, and it does not change while the JVM runs. A provider whose check throws
+     * (an {@link UnsatisfiedLinkError} from natives that do not link, say) is unavailable with that cause.
+     * Selection and {@link AbstractBackendProvider#compile} both ask here.
+     */
+    public static Availability availability(BackendProvider provider) {
+        Objects.requireNonNull(provider, "provider");
+        synchronized (AVAILABILITY) {
+            return AVAILABILITY.computeIfAbsent(provider, Backends::probe);
+        }
+    }
+
+    /** Whether {@link #availability(BackendProvider)} has been asked for {@code provider} already. */
+    static boolean probed(BackendProvider provider) {
+        synchronized (AVAILABILITY) {
+            return AVAILABILITY.containsKey(provider);
+        }
+    }
+
+    private static Availability probe(BackendProvider provider) {
+        try {
+            return Objects.requireNonNull(provider.availability(), "availability() returned null");
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
+                throw vme;
+            }
+            return Availability.unavailable("availability check failed: " + t, t);
+        }
+    }
+
+    /**
      * Loads every registered provider, each in its own try: a class that is missing or whose
      * constructor throws becomes a {@link Candidate} carrying the error.
      */
@@ -109,7 +144,6 @@ public final class Backends {
     public static final class Candidate {
         private final BackendProvider provider;
         private final Throwable loadError;
-        private volatile Availability availability;
 
         private Candidate(BackendProvider provider, Throwable loadError) {
             this.provider = provider;
@@ -139,32 +173,15 @@ public final class Backends {
 
         /** Whether {@link #availability()} has been asked already. */
         boolean probed() {
-            return availability != null;
+            return provider == null || Backends.probed(provider);
         }
 
-        /** Asks the provider once; a provider whose check throws (a native library that will not link) is unavailable. */
+        /** The provider's availability, asked once ({@link Backends#availability(BackendProvider)}). */
         public Availability availability() {
             if (provider == null) {
                 return Availability.unavailable("failed to load: " + loadError, loadError);
             }
-            Availability a = availability;
-            if (a == null) {
-                synchronized (this) {
-                    a = availability;
-                    if (a == null) {
-                        try {
-                            a = Objects.requireNonNull(provider.availability(), "availability() returned null");
-                        } catch (Throwable t) {
-                            if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) {
-                                throw vme;
-                            }
-                            a = Availability.unavailable("availability check failed: " + t, t);
-                        }
-                        availability = a;
-                    }
-                }
-            }
-            return a;
+            return Backends.availability(provider);
         }
     }
 
@@ -218,12 +235,12 @@ public final class Backends {
          * @throws BackendSelectionException with a message saying what to add or set
          */
         public BackendProvider select(String name) {
-            Report r = report(name);
-            String requested = requestedName(name);
+            Request request = request(name);
+            Report r = reportFor(request);
             if (r.chosen().isEmpty()) {
-                throw failure(r, requested);
+                throw failure(r, request);
             }
-            if (requested == null) {
+            if (request == null) {
                 // Only an automatic choice is announced: surveying the other backends probes their availability,
                 // which loads every engine's natives (seconds and hundreds of MB with TensorFlow and ND4J on the
                 // class path) when the caller named the one it wants.
@@ -234,31 +251,43 @@ public final class Backends {
 
         /** Applies the rules without throwing; the report's reason says what happened. */
         public Report report(String explicitName) {
-            String requested = null;
-            String source = null;
-            if (explicitName != null && !explicitName.isBlank()) {
-                requested = explicitName;
-                source = "requested by name";
-            } else if (nonBlank(properties.apply(PROPERTY))) {
-                requested = properties.apply(PROPERTY);
-                source = "system property " + PROPERTY + "=" + requested;
-            } else if (nonBlank(environment.apply(ENVIRONMENT_VARIABLE))) {
-                requested = environment.apply(ENVIRONMENT_VARIABLE);
-                source = "environment variable " + ENVIRONMENT_VARIABLE + "=" + requested;
+            return reportFor(request(explicitName));
+        }
+
+        /** A backend asked for by name, and where the name came from. */
+        private record Request(String name, String source) {
+        }
+
+        /** The precedence: an explicit name, else the system property, else the environment variable; null: choose automatically. */
+        private Request request(String explicitName) {
+            if (nonBlank(explicitName)) {
+                return new Request(explicitName.strip(), "requested by name");
             }
-            if (requested != null) {
-                String wanted = requested.strip().toLowerCase(Locale.ROOT);
-                Optional<Candidate> match = loaded().filter(c -> c.provider.name().equalsIgnoreCase(wanted)).findFirst();
+            String p = properties.apply(PROPERTY);
+            if (nonBlank(p)) {
+                return new Request(p.strip(), "system property " + PROPERTY + "=" + p);
+            }
+            String e = environment.apply(ENVIRONMENT_VARIABLE);
+            if (nonBlank(e)) {
+                return new Request(e.strip(), "environment variable " + ENVIRONMENT_VARIABLE + "=" + e);
+            }
+            return null;
+        }
+
+        private Report reportFor(Request request) {
+            if (request != null) {
+                Optional<Candidate> match = loaded().filter(c -> c.provider.name().equalsIgnoreCase(request.name())).findFirst();
                 if (match.isEmpty()) {
-                    return new Report(candidates, Optional.empty(), "Backend '" + requested + "' (" + source + ") is not on the class path. "
-                            + "Known backends: " + knownNames() + ". Add org.lstm4j:lstm-backend-" + wanted + " to use it; " + HELP + ".");
+                    return new Report(candidates, Optional.empty(), "Backend '" + request.name() + "' (" + request.source()
+                            + ") is not on the class path. Known backends: " + knownNames() + ". Add org.lstm4j:lstm-backend-"
+                            + request.name().toLowerCase(Locale.ROOT) + " to use it; " + HELP + ".");
                 }
                 Availability a = match.get().availability();
                 if (!a.available()) {
-                    return new Report(candidates, Optional.empty(), "Backend '" + match.get().provider.name() + "' (" + source
+                    return new Report(candidates, Optional.empty(), "Backend '" + match.get().provider.name() + "' (" + request.source()
                             + ") is on the class path but unavailable: " + a.reason());
                 }
-                return new Report(candidates, Optional.of(match.get().provider), source);
+                return new Report(candidates, Optional.of(match.get().provider), request.source());
             }
 
             List<Candidate> loaded = loaded()
@@ -305,28 +334,15 @@ public final class Backends {
             }
         }
 
-        /** The name asked for by argument, property or environment (in that order), or null for the automatic choice. */
-        private String requestedName(String explicitName) {
-            if (nonBlank(explicitName)) {
-                return explicitName.strip();
-            }
-            String p = properties.apply(PROPERTY);
-            if (nonBlank(p)) {
-                return p.strip();
-            }
-            String e = environment.apply(ENVIRONMENT_VARIABLE);
-            return nonBlank(e) ? e.strip() : null;
-        }
-
         /**
          * The exception for a failed selection, caused by the requested backend's own failure (a
          * named backend by property or environment included), else by the first candidate's.
          */
-        private BackendSelectionException failure(Report r, String name) {
+        private BackendSelectionException failure(Report r, Request request) {
             Throwable cause = null;
             for (Candidate c : candidates) {
                 // The name first: asking a candidate's availability starts its engine.
-                if ((name == null || c.name().equalsIgnoreCase(name)) && c.availability().failure().isPresent()) {
+                if ((request == null || c.name().equalsIgnoreCase(request.name())) && c.availability().failure().isPresent()) {
                     cause = c.availability().failure().get();
                     break;
                 }

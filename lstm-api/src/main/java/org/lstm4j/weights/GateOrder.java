@@ -19,6 +19,25 @@ public enum GateOrder {
     /** TensorFlow's older {@code LSTMBlockCell}: i, c, f, o. */
     TF_LSTM_BLOCK_CELL(Gate.INPUT, Gate.CELL, Gate.FORGET, Gate.OUTPUT);
 
+    // Where each gate sits in lstm4j's canonical weights (CANONICAL: i, f, c, o): block k is rows k*H..(k+1)*H of
+    // W [4H][I] and R [4H][H] and elements k*H..(k+1)*H of each bias [4H]. Engines index gates with these.
+    /** Block index of the input gate, i, in canonical stacked weights. */
+    public static final int INPUT_GATE = 0;
+    /** Block index of the forget gate, f. */
+    public static final int FORGET_GATE = 1;
+    /** Block index of the cell candidate, c (PyTorch's g). */
+    public static final int CELL_GATE = 2;
+    /** Block index of the output gate, o. */
+    public static final int OUTPUT_GATE = 3;
+
+    // Canonical peepholes P [3H] are i, f, o (the ONNX operator stores i, o, f; LstmWeights.fromOnnx reorders).
+    /** Block index of the input gate's peephole weights in canonical P. */
+    public static final int PEEPHOLE_INPUT = 0;
+    /** Block index of the forget gate's peephole weights. */
+    public static final int PEEPHOLE_FORGET = 1;
+    /** Block index of the output gate's peephole weights. */
+    public static final int PEEPHOLE_OUTPUT = 2;
+
     private final List<Gate> gates;
 
     GateOrder(Gate... gates) {

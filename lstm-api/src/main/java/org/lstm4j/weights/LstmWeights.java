@@ -182,16 +182,24 @@ public final class LstmWeights {
         float[] peep = null;
         if (p != null) {
             check("ONNX P [3H]", p, 3L * hiddenSize, hiddenSize, inputSize);
-            // ONNX peepholes are i, o, f; canonical are i, f, o.
-            peep = new float[3 * hiddenSize];
-            System.arraycopy(p, 0, peep, 0, hiddenSize);
-            System.arraycopy(p, 2 * hiddenSize, peep, hiddenSize, hiddenSize);
-            System.arraycopy(p, hiddenSize, peep, 2 * hiddenSize, hiddenSize);
+            peep = swapForgetAndOutputPeepholes(p, hiddenSize);
         }
         return of(inputSize, hiddenSize,
                 GateOrder.ONNX.reorderRows(w, hiddenSize, inputSize, GateOrder.CANONICAL),
                 GateOrder.ONNX.reorderRows(r, hiddenSize, hiddenSize, GateOrder.CANONICAL),
                 wb, rb, peep);
+    }
+
+    /**
+     * ONNX stores peepholes i, o, f; canonical P is i, f, o ({@link GateOrder#PEEPHOLE_INPUT} ...): the two differ
+     * by exchanging the forget and output blocks, which turns either order into the other.
+     */
+    private static float[] swapForgetAndOutputPeepholes(float[] p, int h) {
+        float[] out = new float[3 * h];
+        System.arraycopy(p, GateOrder.PEEPHOLE_INPUT * h, out, GateOrder.PEEPHOLE_INPUT * h, h);
+        System.arraycopy(p, GateOrder.PEEPHOLE_FORGET * h, out, GateOrder.PEEPHOLE_OUTPUT * h, h);
+        System.arraycopy(p, GateOrder.PEEPHOLE_OUTPUT * h, out, GateOrder.PEEPHOLE_FORGET * h, h);
+        return out;
     }
 
     /** The ONNX operator's layout of these weights (one direction). {@code p} is null without peepholes. */
@@ -202,10 +210,7 @@ public final class LstmWeights {
         System.arraycopy(GateOrder.CANONICAL.reorderRows(rb, hiddenSize, 1, GateOrder.ONNX), 0, b, h4, h4);
         float[] peep = null;
         if (p != null) {
-            peep = new float[3 * hiddenSize];
-            System.arraycopy(p, 0, peep, 0, hiddenSize);
-            System.arraycopy(p, 2 * hiddenSize, peep, hiddenSize, hiddenSize);
-            System.arraycopy(p, hiddenSize, peep, 2 * hiddenSize, hiddenSize);
+            peep = swapForgetAndOutputPeepholes(p, hiddenSize);
         }
         return new OnnxLstm(
                 GateOrder.CANONICAL.reorderRows(w, hiddenSize, inputSize, GateOrder.ONNX),

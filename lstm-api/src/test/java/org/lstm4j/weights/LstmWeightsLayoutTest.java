@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,20 @@ class LstmWeightsLayoutTest {
             }
         }
         return w;
+    }
+
+    @Test
+    void theNamedGateOffsetsAreTheCanonicalOrder() {
+        assertEquals(GateOrder.CANONICAL.blockOf(Gate.INPUT), GateOrder.INPUT_GATE);
+        assertEquals(GateOrder.CANONICAL.blockOf(Gate.FORGET), GateOrder.FORGET_GATE);
+        assertEquals(GateOrder.CANONICAL.blockOf(Gate.CELL), GateOrder.CELL_GATE);
+        assertEquals(GateOrder.CANONICAL.blockOf(Gate.OUTPUT), GateOrder.OUTPUT_GATE);
+        // canonical weights of gate k start at row k*H: the digit of the gate in the code
+        float[] w = canonical(I);
+        assertEquals(code(GC, 0, 0), w[GateOrder.CELL_GATE * H * I]);
+        assertEquals(code(GO, 1, 2), w[(GateOrder.OUTPUT_GATE * H + 1) * I + 2]);
+        // peepholes i, f, o (the class comment of LstmWeights)
+        assertEquals(List.of(0, 1, 2), List.of(GateOrder.PEEPHOLE_INPUT, GateOrder.PEEPHOLE_FORGET, GateOrder.PEEPHOLE_OUTPUT));
     }
 
     @Test

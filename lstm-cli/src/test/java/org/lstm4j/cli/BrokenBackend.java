@@ -60,20 +60,10 @@ public final class BrokenBackend implements BackendProvider {
             }
         }
         Predictor inner = new ReferenceBackendProvider().compile(b.ports(model.ports()).build(), options);
-        return new AbstractPredictor(model, options) {
+        return new AbstractPredictor("broken", model, options) {
             @Override
             protected Prediction run(SequenceBatch batch) {
                 return inner.predict(batch);
-            }
-
-            @Override
-            public String backendName() {
-                return "broken";
-            }
-
-            @Override
-            public boolean isThreadSafe() {
-                return true;
             }
 
             @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * {@code lstm forecast --demo NAME} on each backend: its LSTM forecasts from every origin equal

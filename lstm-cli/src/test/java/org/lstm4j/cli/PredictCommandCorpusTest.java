@@ -1,7 +1,7 @@
 package org.lstm4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.lstm4j.conformance.Fixture;
+import org.lstm4j.testing.Fixture;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.Npy;
 

@@ -16,6 +16,7 @@ import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * Runs one model on several backends and compares every pair of results, output by output: the

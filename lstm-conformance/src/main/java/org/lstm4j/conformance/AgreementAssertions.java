@@ -6,6 +6,7 @@ import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * For users' own tests: assert that every backend on the class path gives the same answer for

@@ -1,7 +1,7 @@
 package org.lstm4j.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.lang.management.ManagementFactory;
 import java.util.Random;
@@ -21,6 +21,8 @@ import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * The fast engine at the sizes the kit's small cases do not reach: the benchmark shapes (batch 64,

@@ -1,6 +1,6 @@
 package org.lstm4j.conformance;
 
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,8 @@ import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 
 /** The forecaster against the same rollout done by hand with plain predict and stream calls. */
 class ForecasterTest {

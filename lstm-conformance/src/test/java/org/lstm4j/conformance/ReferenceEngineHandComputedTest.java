@@ -1,6 +1,6 @@
 package org.lstm4j.conformance;
 
-import static org.lstm4j.conformance.KitAssertions.assertClose;
+import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,6 +13,7 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.weights.LstmWeights;
 
 /**

@@ -160,6 +160,20 @@ final class Values {
     interface Val {
     }
 
+    /** What a value is, for messages. */
+    static String describe(Val v) {
+        if (v instanceof View w) {
+            return "the " + w.src;
+        }
+        if (v instanceof ShapeVec s) {
+            return "a shape with sizes known only at run time " + s;
+        }
+        if (v instanceof Fill) {
+            return "a filled tensor of run-time shape";
+        }
+        return v.toString();
+    }
+
     record Const(Tensor t) implements Val {
     }
 

@@ -30,6 +30,9 @@ import org.lstm4j.onnx.proto.OnnxProto.GraphProto;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.weights.DenseWeights;
 import org.lstm4j.weights.LstmWeights;
 
@@ -93,7 +96,7 @@ class GoBackwardsStackImportTest {
             }
             List<LstmWeights> ws = new ArrayList<>();
             for (int d = 0; d < dir.count(); d++) {
-                ws.add(RandomModels.weights(rnd, width, hidden[k], false));
+                ws.add(RandomModels.lstmWeights(rnd, width, hidden[k], false));
             }
             LstmLayer l = lb.weights(ws).build();
             mb.add(l);
@@ -139,15 +142,15 @@ class GoBackwardsStackImportTest {
 
     private static void assertSameFunction(String what, SequenceModel expectedModel, SequenceModel imported, long seed) {
         Random rnd = new Random(seed);
-        SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, 2, 6, expectedModel.inputSize()))
+        SequenceBatch sb = SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, 2, 6, expectedModel.inputSize()))
                 .withInitialState(RandomModels.state(rnd, expectedModel, 2));
         try (Predictor a = REFERENCE.compile(expectedModel); Predictor b = REFERENCE.compile(imported)) {
             Prediction pa = a.predict(sb);
             Prediction pb = b.predict(sb);
-            Tolerance.assertClose(what + " output", pa.output(), pb.output());
+            TensorAssertions.assertClose(pa.output(), pb.output(), Tolerance.DEFAULT, what + " output");
             for (int k = 0; k < expectedModel.lstmLayers().size(); k++) {
-                Tolerance.assertClose(what + " hn " + k, pa.finalState().layer(k).hidden(), pb.finalState().layer(k).hidden());
-                Tolerance.assertClose(what + " cn " + k, pa.finalState().layer(k).cell(), pb.finalState().layer(k).cell());
+                TensorAssertions.assertClose(pa.finalState().layer(k).hidden(), pb.finalState().layer(k).hidden(), Tolerance.DEFAULT, what + " hn " + k);
+                TensorAssertions.assertClose(pa.finalState().layer(k).cell(), pb.finalState().layer(k).cell(), Tolerance.DEFAULT, what + " cn " + k);
             }
         }
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +33,9 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.weights.DenseWeights;
 
 /**
@@ -42,10 +46,16 @@ import org.lstm4j.weights.DenseWeights;
 class OnnxExporterTest {
 
     private static final ReferenceBackendProvider REFERENCE = new ReferenceBackendProvider();
+    /** The largest |got - expected| over the class's comparisons, for the test log. */
+    private static final DoubleAccumulator LARGEST = new DoubleAccumulator(Math::max, 0);
 
     @AfterAll
     static void reportLargestDifference() {
-        System.out.println("OnnxExporterTest, ONNX Runtime vs reference engine: " + Tolerance.summary());
+        System.out.println("OnnxExporterTest, ONNX Runtime vs reference engine: largest |got - expected| " + LARGEST.get());
+    }
+
+    private static void assertClose(FloatTensor expected, FloatTensor got, String what) {
+        LARGEST.accumulate(TensorAssertions.assertClose(expected, got, Tolerance.DEFAULT, what));
     }
 
     static LongStream seeds() {
@@ -59,7 +69,7 @@ class OnnxExporterTest {
         Random rnd = new Random(seed * 7919);
         int batch = 1 + rnd.nextInt(4);
         int time = 1 + rnd.nextInt(7);
-        SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, batch, time, model.inputSize()));
+        SequenceBatch sb = SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, batch, time, model.inputSize()));
         if (rnd.nextBoolean()) {
             sb = sb.withLengths(RandomModels.lengths(rnd, batch, time));
         }
@@ -85,10 +95,10 @@ class OnnxExporterTest {
         }
         Map<String, FloatTensor> got = OrtRunner.run(OnnxExporter.exportForExecution(model), feeds);
         String where = model + "\nlengths " + java.util.Arrays.toString(sb.lengths()) + ": ";
-        Tolerance.assertClose(where + "output", expected.output(), got.get(OnnxExporter.OUTPUT));
+        assertClose(expected.output(), got.get(OnnxExporter.OUTPUT), where + "output");
         for (int k = 0; k < model.lstmLayers().size(); k++) {
-            Tolerance.assertClose(where + "hn_" + k, expected.finalState().layer(k).hidden(), got.get(OnnxExporter.finalHidden(k)));
-            Tolerance.assertClose(where + "cn_" + k, expected.finalState().layer(k).cell(), got.get(OnnxExporter.finalCell(k)));
+            assertClose(expected.finalState().layer(k).hidden(), got.get(OnnxExporter.finalHidden(k)), where + "hn_" + k);
+            assertClose(expected.finalState().layer(k).cell(), got.get(OnnxExporter.finalCell(k)), where + "cn_" + k);
         }
     }
 
@@ -102,9 +112,9 @@ class OnnxExporterTest {
                 Activation g = place == 1 ? a : Activation.scaledTanh(1.1f, 0.9f);
                 Activation h = place == 2 ? a : Activation.leakyRelu(0.2f);
                 LstmLayer l = LstmLayer.builder(3, 4).direction(Direction.BIDIRECTIONAL).mergeMode(MergeMode.CONCAT)
-                        .activations(f, g, h).weights(RandomModels.weights(rnd, 3, 4, false), RandomModels.weights(rnd, 3, 4, false)).build();
+                        .activations(f, g, h).weights(RandomModels.lstmWeights(rnd, 3, 4, false), RandomModels.lstmWeights(rnd, 3, 4, false)).build();
                 SequenceModel m = SequenceModel.builder(3).add(l).build();
-                checkExecutionForm(m, SequenceBatch.of(RandomModels.input(rnd, 2, 5, 3)).withLengths(5, 3));
+                checkExecutionForm(m, SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, 2, 5, 3)).withLengths(5, 3));
             }
         }
     }
@@ -115,10 +125,10 @@ class OnnxExporterTest {
         for (Direction d : Direction.values()) {
             LstmLayer l = LstmLayer.builder(2, 5).direction(d).cellClip(0.4f).coupledInputForget(true)
                     .weights(d == Direction.BIDIRECTIONAL
-                            ? List.of(RandomModels.weights(rnd, 2, 5, true), RandomModels.weights(rnd, 2, 5, true))
-                            : List.of(RandomModels.weights(rnd, 2, 5, true))).build();
+                            ? List.of(RandomModels.lstmWeights(rnd, 2, 5, true), RandomModels.lstmWeights(rnd, 2, 5, true))
+                            : List.of(RandomModels.lstmWeights(rnd, 2, 5, true))).build();
             SequenceModel m = SequenceModel.builder(2).add(l).build();
-            SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, 3, 6, 2)).withLengths(6, 2, 4)
+            SequenceBatch sb = SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, 3, 6, 2)).withLengths(6, 2, 4)
                     .withInitialState(RandomModels.state(rnd, m, 3));
             checkExecutionForm(m, sb);
         }
@@ -129,12 +139,12 @@ class OnnxExporterTest {
         // LSTM(50) over 100 steps of 10 features, Dense(10): the shape the latency measurement uses.
         Random rnd = new Random(5);
         SequenceModel m = SequenceModel.builder(10)
-                .add(LstmLayer.builder(10, 50).outputMode(OutputMode.FINAL_STATE).weights(RandomModels.weights(rnd, 10, 50, false)).build())
+                .add(LstmLayer.builder(10, 50).outputMode(OutputMode.FINAL_STATE).weights(RandomModels.lstmWeights(rnd, 10, 50, false)).build())
                 .add(DenseLayer.of(DenseWeights.of(50, 10, RandomModels.uniform(rnd, 500, 0.3f), RandomModels.uniform(rnd, 10, 0.1f)),
                         Activation.linear()))
                 .build();
-        checkExecutionForm(m, SequenceBatch.of(RandomModels.input(rnd, 1, 100, 10)));
-        checkExecutionForm(m, SequenceBatch.of(RandomModels.input(rnd, 3, 100, 10)).withLengths(100, 37, 1));
+        checkExecutionForm(m, SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, 1, 100, 10)));
+        checkExecutionForm(m, SequenceBatch.of(RandomModels.tensor(rnd, 1.5f, 3, 100, 10)).withLengths(100, 37, 1));
     }
 
     // ------------------------------------------------------------------ the port form
@@ -148,7 +158,7 @@ class OnnxExporterTest {
         for (int k = 0; k < 2; k++) {
             List<org.lstm4j.weights.LstmWeights> ws = new ArrayList<>();
             for (int d = 0; d < dir.count(); d++) {
-                ws.add(RandomModels.weights(rnd, width, hidden, false));
+                ws.add(RandomModels.lstmWeights(rnd, width, hidden, false));
             }
             LstmLayer l = LstmLayer.builder(width, hidden).name("layer" + k).direction(dir)
                     .outputMode(k == 1 ? lastMode : OutputMode.SEQUENCES).weights(ws).build();
@@ -225,7 +235,7 @@ class OnnxExporterTest {
             }
             FloatTensor t;
             if (p.role() == Port.Role.SEQUENCE_INPUT) {
-                t = RandomModels.input(rnd, batch, time, model.inputSize());
+                t = RandomModels.tensor(rnd, 1.5f, batch, time, model.inputSize());
                 if (p.layout() == Port.Layout.TIME_MAJOR) {
                     t = t.swapFirstAxes();
                 }
@@ -250,7 +260,7 @@ class OnnxExporterTest {
         assertEquals(expected.keySet(), got.keySet(), "graph outputs in declaration order");
         assertTrue(hasLengths || lens.isEmpty());
         for (String name : expected.keySet()) {
-            Tolerance.assertClose(description + ": " + name, expected.get(name), got.get(name));
+            assertClose(expected.get(name), got.get(name), description + ": " + name);
         }
     }
 

@@ -19,6 +19,8 @@ import org.lstm4j.onnx.proto.OnnxProto.ModelProto;
 import org.lstm4j.onnx.proto.OnnxProto.TensorProto;
 import org.lstm4j.onnx.proto.OnnxProto.ValueInfoProto;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 
 /**
  * The ONNX project's own LSTM operator tests (onnx/backend/test/data/node, onnx 1.18.0): one LSTM node
@@ -78,8 +80,7 @@ class OnnxNodeTestsImportTest {
         for (int i = 0; i < outputs.size(); i++) {
             String name = outputs.get(i).getName();
             FloatTensor expected = toFloat(decode(readPb(data.resolve("output_" + i + ".pb")), name));
-            double d = Oracle.assertClose(dir.getFileName() + " " + name, expected, got.get(name), 1e-5, 1e-5);
-            Oracle.record(d);
+            double d = TensorAssertions.assertClose(expected, got.get(name), Tolerance.DEFAULT, dir.getFileName() + " " + name);
             checked.add(name + " (max |diff| " + d + ")");
         }
         System.out.println(dir.getFileName() + ": " + checked);

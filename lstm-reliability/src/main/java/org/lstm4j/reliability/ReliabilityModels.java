@@ -1,7 +1,7 @@
 package org.lstm4j.reliability;
 
 import java.util.Random;
-import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.testing.RandomModels;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.SequenceModel;

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
-import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.testing.RandomModels;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.ModelState;
 import org.lstm4j.predict.Prediction;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
-import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.testing.RandomModels;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.LstmState;
 import org.lstm4j.predict.ModelState;

@@ -2,8 +2,8 @@ package org.lstm4j.backend.java;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -13,9 +13,12 @@ import org.lstm4j.predict.PredictorOptions;
  * The reference engine: plain Java, no native code, every feature lstm4j can describe. It has
  * the lowest priority, so any native backend on the class path wins unless this one is named.
  */
-public final class ReferenceBackendProvider implements BackendProvider {
+public final class ReferenceBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "java";
+
+    /** Everything lstm4j can describe. */
+    static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
 
     @Override
     public String name() {
@@ -34,11 +37,11 @@ public final class ReferenceBackendProvider implements BackendProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new ReferencePredictor(model, options);
     }
 }

@@ -1,5 +1,12 @@
 package org.lstm4j.backend.nd4j;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_FORGET;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_INPUT;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_OUTPUT;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
@@ -11,6 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -47,9 +55,9 @@ final class ComposedLstmKernel implements DirectionKernel {
         this.peepholes = nw.peepholes();
         if (peepholes != null) {
             try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                peepI = peepholes.get(interval(0, hidden)).dup().reshape(1, hidden);
-                peepF = peepholes.get(interval(hidden, 2 * hidden)).dup().reshape(1, hidden);
-                peepO = peepholes.get(interval(2 * hidden, 3 * hidden)).dup().reshape(1, hidden);
+                peepI = peepholes.get(block(PEEPHOLE_INPUT)).dup().reshape(1, hidden);
+                peepF = peepholes.get(block(PEEPHOLE_FORGET)).dup().reshape(1, hidden);
+                peepO = peepholes.get(block(PEEPHOLE_OUTPUT)).dup().reshape(1, hidden);
             }
         } else {
             peepI = null;
@@ -76,10 +84,10 @@ final class ComposedLstmKernel implements DirectionKernel {
         for (int t = 0; t < time; t++) {
             INDArray z = projected.get(all(), point(t), all()).dup('c');
             z.addi(h.mmul(wr));
-            INDArray zi = z.get(all(), interval(0, hidden)).dup('c');
-            INDArray zf = z.get(all(), interval(hidden, 2 * hidden)).dup('c');
-            INDArray zg = z.get(all(), interval(2 * hidden, 3 * hidden)).dup('c');
-            INDArray zo = z.get(all(), interval(3 * hidden, h4)).dup('c');
+            INDArray zi = z.get(all(), block(INPUT_GATE)).dup('c');
+            INDArray zf = z.get(all(), block(FORGET_GATE)).dup('c');
+            INDArray zg = z.get(all(), block(CELL_GATE)).dup('c');
+            INDArray zo = z.get(all(), block(OUTPUT_GATE)).dup('c');
             if (peepholes != null) {
                 zi.addi(c.mulRowVector(peepI));
                 zf.addi(c.mulRowVector(peepF));
@@ -108,6 +116,11 @@ final class ComposedLstmKernel implements DirectionKernel {
             y.get(all(), point(t), all()).assign(hNew);
         }
         return new Output(y, h, c);
+    }
+
+    /** The columns of gate (or peephole) block {@code k}: k*H .. (k+1)*H. */
+    private INDArrayIndex block(int k) {
+        return interval(k * hidden, (k + 1) * hidden);
     }
 
     /** ONNX's clip: every gate pre-activation bounded to [-clip, clip] before its activation. */

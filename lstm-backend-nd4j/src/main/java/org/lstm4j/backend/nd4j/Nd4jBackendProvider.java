@@ -2,9 +2,8 @@ package org.lstm4j.backend.nd4j;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -18,7 +17,7 @@ import org.lstm4j.predict.PredictorOptions;
  * <p>Every capability is implemented and checked against the reference engine by this module's
  * tests. The constructor loads nothing; {@link #availability()} starts ND4J's natives.
  */
-public final class Nd4jBackendProvider implements BackendProvider {
+public final class Nd4jBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "nd4j";
 
@@ -38,18 +37,18 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return Nd4jRuntime.availability();
     }
 
+    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
+    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
+            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
+            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
-        Capabilities.requireSupported(this, model);
-        Availability a = Nd4jRuntime.availability();
-        if (!a.available()) {
-            throw new IllegalStateException("backend 'nd4j' is unavailable: " + a.reason(), a.cause());
-        }
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         Nd4jRuntime.applyThreads(options);
         return new Nd4jPredictor(model, options);
     }

@@ -58,7 +58,7 @@ final class Nd4jPredictor extends AbstractPredictor {
     private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel or Activation
 
     Nd4jPredictor(SequenceModel model, PredictorOptions options) {
-        super(model, options);
+        super(Nd4jBackendProvider.NAME, model, options);
         String kernel = options.property(KERNEL_PROPERTY, "auto").toLowerCase(Locale.ROOT);
         if (!kernel.equals("auto") && !kernel.equals("composed")) {
             throw new IllegalArgumentException("predictor property " + KERNEL_PROPERTY + " must be 'auto' or 'composed', got '" + kernel + "'");
@@ -85,16 +85,6 @@ final class Nd4jPredictor extends AbstractPredictor {
             release();
             throw e;
         }
-    }
-
-    @Override
-    public String backendName() {
-        return Nd4jBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     /** Which kernel each LSTM layer runs on ("fused" or "composed"), for tests and diagnostics. */
@@ -148,8 +138,11 @@ final class Nd4jPredictor extends AbstractPredictor {
                         // T-1 .. T-len instead (left padding), so it is not used.
                         INDArray in = backwards ? reverse(x, lens) : x;
                         DirectionKernel.Output r = dirs[d].run(in, seqLen, masks, h0, c0);
-                        boolean restoreOrder = backwards && !lstm.reversedOutputOrder();
-                        ys[d] = restoreOrder ? reverse(r.y(), lens) : r.y();
+                        ys[d] = backwards ? reverse(r.y(), lens) : r.y();
+                        if (lstm.reversedOutputOrder()) {
+                            // Keras go_backwards: the outputs in processing order over the whole time axis.
+                            ys[d] = reverse(ys[d], Nd4j.createFromArray(fullTime(nb, nt)));
+                        }
                         hLast[d] = r.hLast();
                         cLast[d] = r.cLast();
                     }
@@ -192,6 +185,12 @@ final class Nd4jPredictor extends AbstractPredictor {
             out[t] = Nd4j.create(m, new long[] {lengths.length, 1}, 'c');
         }
         return out;
+    }
+
+    private static int[] fullTime(int nb, int nt) {
+        int[] full = new int[nb];
+        java.util.Arrays.fill(full, nt);
+        return full;
     }
 
     private static INDArray reverse(INDArray x, INDArray lengths) {

@@ -29,25 +29,19 @@ final class Nd4jRuntime {
     static final String PERIODIC_GC_PROPERTY = "lstm4j.nd4j.periodicGc";
 
     private static final Logger LOG = LoggerFactory.getLogger(Nd4jRuntime.class);
-    private static volatile Availability availability;
     private static int threads;
 
     private Nd4jRuntime() {
     }
 
-    /** Loads ND4J's natives on first call; never throws. */
+    /** Starts ND4J on the first call (the JVM initialises {@link Started} once); never throws. */
     static Availability availability() {
-        Availability a = availability;
-        if (a == null) {
-            synchronized (Nd4jRuntime.class) {
-                a = availability;
-                if (a == null) {
-                    a = start();
-                    availability = a;
-                }
-            }
-        }
-        return a;
+        return Started.AVAILABILITY;
+    }
+
+    /** ND4J's process-wide start: its settings (threads, periodic GC) must be applied once, before any op. */
+    private static final class Started {
+        static final Availability AVAILABILITY = start();
     }
 
     private static Availability start() {

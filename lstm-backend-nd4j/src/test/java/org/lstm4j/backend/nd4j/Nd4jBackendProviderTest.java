@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
@@ -17,6 +18,7 @@ import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 import org.nd4j.linalg.factory.Nd4j;
 
 class Nd4jBackendProviderTest {
@@ -36,7 +38,9 @@ class Nd4jBackendProviderTest {
     void isAvailableHereAndDeclaresEveryCapability() {
         Nd4jBackendProvider p = new Nd4jBackendProvider();
         assertTrue(p.availability().available(), () -> p.availability().reason());
-        assertEquals(EnumSet.allOf(Capability.class), p.capabilities());
+        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
+                Capability.LOG_SOFTMAX)), p.capabilities());
     }
 
     @Test
@@ -50,8 +54,8 @@ class Nd4jBackendProviderTest {
 
     @Test
     void anUnknownKernelPropertyIsRefusedNamingTheValues() {
-        RandomModels r = new RandomModels(3);
-        SequenceModel m = RandomModels.model(2, r.lstm(2, 3, Direction.FORWARD, false));
+        Random r = new Random(3);
+        SequenceModel m = Nd4jMatchesReferenceTest.model(2, RandomModels.lstm(r, 2, 3, Direction.FORWARD, false));
         PredictorOptions options = PredictorOptions.builder().property(Nd4jPredictor.KERNEL_PROPERTY, "fast").build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Nd4jBackendProvider().compile(m, options));
         assertTrue(e.getMessage().contains("'auto' or 'composed'"), e.getMessage());
@@ -59,8 +63,8 @@ class Nd4jBackendProviderTest {
 
     @Test
     void aBidirectionalModelCannotBeStreamed() {
-        RandomModels r = new RandomModels(4);
-        SequenceModel m = RandomModels.model(2, r.lstm(2, 3, Direction.BIDIRECTIONAL, false));
+        Random r = new Random(4);
+        SequenceModel m = Nd4jMatchesReferenceTest.model(2, RandomModels.lstm(r, 2, 3, Direction.BIDIRECTIONAL, false));
         try (Predictor p = new Nd4jBackendProvider().compile(m)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.stream(1));
             assertTrue(e.getMessage().contains("reads backwards"), e.getMessage());
@@ -69,8 +73,8 @@ class Nd4jBackendProviderTest {
 
     @Test
     void streamingAfterCloseFails() {
-        RandomModels r = new RandomModels(5);
-        SequenceModel m = RandomModels.model(2, r.lstm(2, 3, Direction.FORWARD, false));
+        Random r = new Random(5);
+        SequenceModel m = Nd4jMatchesReferenceTest.model(2, RandomModels.lstm(r, 2, 3, Direction.FORWARD, false));
         Predictor p = new Nd4jBackendProvider().compile(m);
         StreamingPredictor s = p.stream(1);
         s.step(FloatTensor.of(new int[] {1, 2}, new float[] {0.5f, -0.5f}));

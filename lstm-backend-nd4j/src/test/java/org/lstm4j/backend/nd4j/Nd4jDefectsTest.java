@@ -1,7 +1,9 @@
 package org.lstm4j.backend.nd4j;
 
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.Tolerance;
+import java.util.Random;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,12 +60,12 @@ class Nd4jDefectsTest {
     /** A one-layer forward model with non-zero initial state on a short sequence. */
     private record Setup(SequenceModel model, FloatTensor input, ModelState state, Nd4jWeights w, INDArray x, INDArray h0, INDArray c0) {
         static Setup of(long seed, int batch, int time, int hidden, LstmLayer.Builder layer) {
-            RandomModels r = new RandomModels(seed);
-            LstmLayer l = layer == null ? r.lstm(3, hidden, Direction.FORWARD, false).build()
-                    : layer.weights(r.weights(3, hidden, false)).build();
+            Random r = new Random(seed);
+            LstmLayer l = layer == null ? RandomModels.lstm(r, 3, hidden, Direction.FORWARD, false).build()
+                    : layer.weights(RandomModels.lstmWeights(r, 3, hidden, false)).build();
             SequenceModel m = SequenceModel.builder(3).add(l).build();
-            FloatTensor in = r.input(batch, time, 3);
-            ModelState s = r.state(m, batch);
+            FloatTensor in = RandomModels.tensor(r, 1.5f, batch, time, 3);
+            ModelState s = RandomModels.state(r, m, batch);
             return new Setup(m, in, s, Nd4jWeights.of(l.weights().get(0)),
                     Nd4j.create(in.toArray(), new long[] {batch, time, 3}, 'c'),
                     Nd4j.create(s.layer(0).hidden().toArray(), new long[] {batch, hidden}, 'c'),
@@ -149,8 +151,8 @@ class Nd4jDefectsTest {
         LSTMLayer fixed = wrapper(s, weights, config);
         INDArray y = fixed.getOutputArgument(0);
         Nd4j.exec(fixed);
-        KitAssertions.assertClose(s.reference().output(), tensor(y), Tolerance.DEFAULT, "LSTMLayer with inputs in libnd4j's order");
-        KitAssertions.assertClose(s.reference().output(), s.nd4j().output(), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(s.reference().output(), tensor(y), Tolerance.DEFAULT, "LSTMLayer with inputs in libnd4j's order");
+        TensorAssertions.assertClose(s.reference().output(), s.nd4j().output(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -167,8 +169,8 @@ class Nd4jDefectsTest {
                 "the wrapper's cell/output activations now agree with the reference engine: the defect may be fixed");
 
         Setup swapped = Setup.of(12, 2, 3, 4, LstmLayer.builder(3, 4).activations(Activation.sigmoid(), Activation.tanh(), Activation.softsign()));
-        KitAssertions.assertClose(swapped.reference().output(), tensor(y), Tolerance.DEFAULT, "wrapper result = model with cell and output activations exchanged");
-        KitAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(swapped.reference().output(), tensor(y), Tolerance.DEFAULT, "wrapper result = model with cell and output activations exchanged");
+        TensorAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -190,8 +192,8 @@ class Nd4jDefectsTest {
 
         // Exchanged, it matches: "cLast" is wired to the initial h and "yLast" to the initial c.
         SDVariable[] exchanged = sd.rnn().lstmLayer(x, h0, c0, null, weights, config);
-        KitAssertions.assertClose(expected, tensor(exchanged[0].eval()), Tolerance.DEFAULT, "SameDiff lstmLayer with h0 and c0 exchanged");
-        KitAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend (no SameDiff)");
+        TensorAssertions.assertClose(expected, tensor(exchanged[0].eval()), Tolerance.DEFAULT, "SameDiff lstmLayer with h0 and c0 exchanged");
+        TensorAssertions.assertClose(expected, s.nd4j().output(), Tolerance.DEFAULT, "the backend (no SameDiff)");
     }
 
     @Test
@@ -213,7 +215,7 @@ class Nd4jDefectsTest {
         try (Predictor p = ND4J.compile(s.model)) {
             assertEquals(List.of("composed"), ((Nd4jPredictor) p).lstmKernels());
         }
-        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -227,7 +229,7 @@ class Nd4jDefectsTest {
         assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG,
                 "lstmLayer's backward mode now reads steps L-1..0: the defect may be fixed");
         // The backend reverses each sequence's valid steps itself and runs forward.
-        KitAssertions.assertClose(s.reference(lengths), s.nd4j(lengths), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(s.reference(lengths), s.nd4j(lengths), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -239,7 +241,7 @@ class Nd4jDefectsTest {
         try (Predictor p = ND4J.compile(s.model)) {
             assertEquals(List.of("composed"), ((Nd4jPredictor) p).lstmKernels());
         }
-        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 
     @Test
@@ -250,7 +252,7 @@ class Nd4jDefectsTest {
         INDArray y = s.direct(FusedLstmKernel.DIRECTION_FORWARD, null, 7, 0.0);
         assertTrue(Tolerance.DEFAULT.compare(expected, tensor(y)).maxAbsolute() > CLEARLY_WRONG, "lstmLayer's hard sigmoid now takes alpha 1/6");
         Setup onnx = Setup.of(17, 2, 4, 4, LstmLayer.builder(3, 4).activations(Activation.hardSigmoid(), Activation.tanh(), Activation.tanh()));
-        KitAssertions.assertClose(onnx.reference().output(), tensor(y), Tolerance.DEFAULT, "lstmLayer hard sigmoid = ONNX's 0.2, 0.5");
-        KitAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
+        TensorAssertions.assertClose(onnx.reference().output(), tensor(y), Tolerance.DEFAULT, "lstmLayer hard sigmoid = ONNX's 0.2, 0.5");
+        TensorAssertions.assertClose(s.reference(), s.nd4j(), Tolerance.DEFAULT, "the backend");
     }
 }

@@ -2,6 +2,7 @@ package org.lstm4j.backend.nd4j;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Random;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.SequenceModel;
@@ -9,6 +10,7 @@ import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * Latency of the seed model (LSTM(50) on 100 steps of 10 features, then Dense(10), batch 1) on
@@ -27,9 +29,9 @@ public final class Nd4jLatencyMain {
     public static void main(String[] args) {
         String kernel = args.length > 0 ? args[0] : "auto";
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 5_000;
-        RandomModels r = new RandomModels(2026);
-        SequenceModel model = RandomModels.model(10, r.lstm(10, 50, Direction.FORWARD, false), r.dense(50, 10, Activation.linear()));
-        FloatTensor sequence = r.input(1, 100, 10);
+        Random r = new Random(2026);
+        SequenceModel model = Nd4jMatchesReferenceTest.model(10, RandomModels.lstm(r, 10, 50, Direction.FORWARD, false), RandomModels.dense(r, 50, 10, Activation.linear()));
+        FloatTensor sequence = RandomModels.tensor(r, 1.5f, 1, 100, 10);
         float[] values = sequence.toArray();
         PredictorOptions options = PredictorOptions.builder().property(Nd4jPredictor.KERNEL_PROPERTY, kernel).build();
         try (Predictor p = new Nd4jBackendProvider().compile(model, options)) {

@@ -1,7 +1,9 @@
 package org.lstm4j.backend.nd4j;
 
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.Tolerance;
+import java.util.Random;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -34,6 +36,15 @@ import org.lstm4j.tensor.FloatTensor;
  */
 class Nd4jMatchesReferenceTest {
 
+    /** A model named "random" of the given layers (LSTM builders are built). */
+    static SequenceModel model(int inputSize, Object... layers) {
+        SequenceModel.Builder b = SequenceModel.builder(inputSize).name("random");
+        for (Object l : layers) {
+            b.add(l instanceof org.lstm4j.model.LstmLayer.Builder lb ? lb.build() : (org.lstm4j.model.Layer) l);
+        }
+        return b.build();
+    }
+
     /** The largest difference to the reference engine over every case, reported after the run. */
     private static double largestDifference;
 
@@ -62,61 +73,61 @@ class Nd4jMatchesReferenceTest {
         long seed = 1000;
 
         // The seed model: LSTM(50) on 100 steps of 10 features, then Dense(10).
-        RandomModels r = new RandomModels(seed++);
-        SequenceModel seedModel = RandomModels.model(10, r.lstm(10, 50, Direction.FORWARD, false), r.dense(50, 10, Activation.linear()));
-        cases.add(new Case("seed model LSTM(50)+Dense(10), batch 1, 100 steps", seedModel, r.input(1, 100, 10), null, null, "fused"));
+        Random r = new Random(seed++);
+        SequenceModel seedModel = model(10, RandomModels.lstm(r, 10, 50, Direction.FORWARD, false), RandomModels.dense(r, 50, 10, Activation.linear()));
+        cases.add(new Case("seed model LSTM(50)+Dense(10), batch 1, 100 steps", seedModel, RandomModels.tensor(r, 1.5f, 1, 100, 10), null, null, "fused"));
 
-        r = new RandomModels(seed++);
-        cases.add(new Case("batch 1, time 1, hidden 1", RandomModels.model(3, r.lstm(3, 1, Direction.FORWARD, false)),
-                r.input(1, 1, 3), null, null, "composed"));
+        r = new Random(seed++);
+        cases.add(new Case("batch 1, time 1, hidden 1", model(3, RandomModels.lstm(r, 3, 1, Direction.FORWARD, false)),
+                RandomModels.tensor(r, 1.5f, 1, 1, 3), null, null, "composed"));
 
-        r = new RandomModels(seed++);
-        SequenceModel small = RandomModels.model(2, r.lstm(2, 1, Direction.FORWARD, false));
-        cases.add(new Case("hidden 1 with non-zero initial state, 2 steps", small, r.input(3, 2, 2), null, r.state(small, 3), "composed"));
+        r = new Random(seed++);
+        SequenceModel small = model(2, RandomModels.lstm(r, 2, 1, Direction.FORWARD, false));
+        cases.add(new Case("hidden 1 with non-zero initial state, 2 steps", small, RandomModels.tensor(r, 1.5f, 3, 2, 2), null, RandomModels.state(r, small, 3), "composed"));
 
-        r = new RandomModels(seed++);
-        cases.add(new Case("long sequence, 400 steps, batch 2", RandomModels.model(4, r.lstm(4, 8, Direction.FORWARD, false)),
-                r.input(2, 400, 4), null, null, "fused"));
+        r = new Random(seed++);
+        cases.add(new Case("long sequence, 400 steps, batch 2", model(4, RandomModels.lstm(r, 4, 8, Direction.FORWARD, false)),
+                RandomModels.tensor(r, 1.5f, 2, 400, 4), null, null, "fused"));
 
-        r = new RandomModels(seed++);
-        SequenceModel stacked = RandomModels.model(5, r.lstm(5, 7, Direction.FORWARD, false),
-                r.lstm(7, 6, Direction.FORWARD, false).name("second"), r.dense(6, 3, Activation.tanh()));
-        cases.add(new Case("stacked LSTMs + Dense(tanh)", stacked, r.input(3, 12, 5), null, null, "fused"));
-        cases.add(new Case("stacked LSTMs, non-zero initial states, 3 steps", stacked, r.input(3, 3, 5), null, r.state(stacked, 3), "fused"));
+        r = new Random(seed++);
+        SequenceModel stacked = model(5, RandomModels.lstm(r, 5, 7, Direction.FORWARD, false),
+                RandomModels.lstm(r, 7, 6, Direction.FORWARD, false).name("second"), RandomModels.dense(r, 6, 3, Activation.tanh()));
+        cases.add(new Case("stacked LSTMs + Dense(tanh)", stacked, RandomModels.tensor(r, 1.5f, 3, 12, 5), null, null, "fused"));
+        cases.add(new Case("stacked LSTMs, non-zero initial states, 3 steps", stacked, RandomModels.tensor(r, 1.5f, 3, 3, 5), null, RandomModels.state(r, stacked, 3), "fused"));
 
         for (MergeMode m : MergeMode.values()) {
             for (OutputMode o : OutputMode.values()) {
-                r = new RandomModels(seed++);
-                SequenceModel bi = RandomModels.model(4, r.lstm(4, 5, Direction.BIDIRECTIONAL, false).mergeMode(m).outputMode(o));
-                cases.add(new Case("bidirectional merge " + m + " output " + o, bi, r.input(2, 6, 4), null, null, "fused"));
+                r = new Random(seed++);
+                SequenceModel bi = model(4, RandomModels.lstm(r, 4, 5, Direction.BIDIRECTIONAL, false).mergeMode(m).outputMode(o));
+                cases.add(new Case("bidirectional merge " + m + " output " + o, bi, RandomModels.tensor(r, 1.5f, 2, 6, 4), null, null, "fused"));
                 cases.add(new Case("bidirectional merge " + m + " output " + o + ", ragged lengths, initial state", bi,
-                        r.input(3, 6, 4), new int[] {6, 2, 4}, r.state(bi, 3), "fused"));
+                        RandomModels.tensor(r, 1.5f, 3, 6, 4), new int[] {6, 2, 4}, RandomModels.state(r, bi, 3), "fused"));
             }
         }
         for (OutputMode o : OutputMode.values()) {
-            r = new RandomModels(seed++);
-            SequenceModel rev = RandomModels.model(3, r.lstm(3, 4, Direction.REVERSE, false).outputMode(o));
-            cases.add(new Case("reverse output " + o, rev, r.input(2, 7, 3), null, null, "fused"));
-            cases.add(new Case("reverse output " + o + ", ragged lengths, initial state", rev, r.input(3, 7, 3), new int[] {3, 7, 1},
-                    r.state(rev, 3), "fused"));
+            r = new Random(seed++);
+            SequenceModel rev = model(3, RandomModels.lstm(r, 3, 4, Direction.REVERSE, false).outputMode(o));
+            cases.add(new Case("reverse output " + o, rev, RandomModels.tensor(r, 1.5f, 2, 7, 3), null, null, "fused"));
+            cases.add(new Case("reverse output " + o + ", ragged lengths, initial state", rev, RandomModels.tensor(r, 1.5f, 3, 7, 3), new int[] {3, 7, 1},
+                    RandomModels.state(r, rev, 3), "fused"));
         }
-        r = new RandomModels(seed++);
-        SequenceModel goBackwards = RandomModels.model(3, r.lstm(3, 4, Direction.REVERSE, false).reversedOutputOrder(true));
-        cases.add(new Case("go_backwards (reversed output order)", goBackwards, r.input(2, 5, 3), null, null, "fused"));
-        cases.add(new Case("go_backwards, ragged lengths", goBackwards, r.input(2, 5, 3), new int[] {2, 5}, null, "fused"));
+        r = new Random(seed++);
+        SequenceModel goBackwards = model(3, RandomModels.lstm(r, 3, 4, Direction.REVERSE, false).reversedOutputOrder(true));
+        cases.add(new Case("go_backwards (reversed output order)", goBackwards, RandomModels.tensor(r, 1.5f, 2, 5, 3), null, null, "fused"));
+        cases.add(new Case("go_backwards, ragged lengths", goBackwards, RandomModels.tensor(r, 1.5f, 2, 5, 3), new int[] {2, 5}, null, "fused"));
 
         for (OutputMode o : OutputMode.values()) {
-            r = new RandomModels(seed++);
-            SequenceModel fwd = RandomModels.model(3, r.lstm(3, 5, Direction.FORWARD, false).outputMode(o), r.dense(5, 2, Activation.sigmoid()));
-            cases.add(new Case("forward output " + o + ", ragged lengths, initial state", fwd, r.input(4, 6, 3), new int[] {6, 1, 3, 5},
-                    r.state(fwd, 4), "fused"));
+            r = new Random(seed++);
+            SequenceModel fwd = model(3, RandomModels.lstm(r, 3, 5, Direction.FORWARD, false).outputMode(o), RandomModels.dense(r, 5, 2, Activation.sigmoid()));
+            cases.add(new Case("forward output " + o + ", ragged lengths, initial state", fwd, RandomModels.tensor(r, 1.5f, 4, 6, 3), new int[] {6, 1, 3, 5},
+                    RandomModels.state(r, fwd, 4), "fused"));
         }
 
         // Initial states on short sequences: a swapped h0/c0 gives errors of 0.25-0.4 here.
         for (int t = 1; t <= 3; t++) {
-            r = new RandomModels(seed++);
-            SequenceModel m = RandomModels.model(4, r.lstm(4, 6, Direction.FORWARD, false));
-            cases.add(new Case("non-zero initial state, " + t + " step(s)", m, r.input(2, t, 4), null, r.state(m, 2), "fused"));
+            r = new Random(seed++);
+            SequenceModel m = model(4, RandomModels.lstm(r, 4, 6, Direction.FORWARD, false));
+            cases.add(new Case("non-zero initial state, " + t + " step(s)", m, RandomModels.tensor(r, 1.5f, 2, t, 4), null, RandomModels.state(r, m, 2), "fused"));
         }
 
         Object[][] activations = {
@@ -132,50 +143,50 @@ class Nd4jMatchesReferenceTest {
             {"thresholded relu", Activation.sigmoid(), Activation.thresholdedRelu(0.1f), Activation.tanh(), "fused"},
         };
         for (Object[] a : activations) {
-            r = new RandomModels(seed++);
-            SequenceModel m = RandomModels.model(3, r.lstm(3, 5, Direction.FORWARD, false)
+            r = new Random(seed++);
+            SequenceModel m = model(3, RandomModels.lstm(r, 3, 5, Direction.FORWARD, false)
                     .activations((Activation) a[1], (Activation) a[2], (Activation) a[3]));
-            cases.add(new Case("activations: " + a[0], m, r.input(2, 5, 3), null, r.state(m, 2), (String) a[4]));
+            cases.add(new Case("activations: " + a[0], m, RandomModels.tensor(r, 1.5f, 2, 5, 3), null, RandomModels.state(r, m, 2), (String) a[4]));
         }
 
-        r = new RandomModels(seed++);
-        SequenceModel clipped = RandomModels.model(3, r.lstm(3, 5, Direction.FORWARD, false).cellClip(0.4f));
-        cases.add(new Case("cell clip 0.4 (ONNX: gate pre-activations)", clipped, r.input(2, 6, 3), null, r.state(clipped, 2), "composed"));
-        r = new RandomModels(seed++);
-        SequenceModel clippedBi = RandomModels.model(3, r.lstm(3, 4, Direction.BIDIRECTIONAL, true).cellClip(0.6f));
-        cases.add(new Case("cell clip, peepholes, bidirectional, ragged", clippedBi, r.input(2, 5, 3), new int[] {5, 3}, r.state(clippedBi, 2), "composed"));
+        r = new Random(seed++);
+        SequenceModel clipped = model(3, RandomModels.lstm(r, 3, 5, Direction.FORWARD, false).cellClip(0.4f));
+        cases.add(new Case("cell clip 0.4 (ONNX: gate pre-activations)", clipped, RandomModels.tensor(r, 1.5f, 2, 6, 3), null, RandomModels.state(r, clipped, 2), "composed"));
+        r = new Random(seed++);
+        SequenceModel clippedBi = model(3, RandomModels.lstm(r, 3, 4, Direction.BIDIRECTIONAL, true).cellClip(0.6f));
+        cases.add(new Case("cell clip, peepholes, bidirectional, ragged", clippedBi, RandomModels.tensor(r, 1.5f, 2, 5, 3), new int[] {5, 3}, RandomModels.state(r, clippedBi, 2), "composed"));
 
-        r = new RandomModels(seed++);
-        SequenceModel peep = RandomModels.model(3, r.lstm(3, 5, Direction.FORWARD, true));
-        cases.add(new Case("peepholes", peep, r.input(2, 6, 3), null, r.state(peep, 2), "fused"));
-        r = new RandomModels(seed++);
-        SequenceModel peepBi = RandomModels.model(3, r.lstm(3, 4, Direction.BIDIRECTIONAL, true).mergeMode(MergeMode.SUM));
-        cases.add(new Case("peepholes, bidirectional, ragged", peepBi, r.input(2, 5, 3), new int[] {2, 5}, r.state(peepBi, 2), "fused"));
+        r = new Random(seed++);
+        SequenceModel peep = model(3, RandomModels.lstm(r, 3, 5, Direction.FORWARD, true));
+        cases.add(new Case("peepholes", peep, RandomModels.tensor(r, 1.5f, 2, 6, 3), null, RandomModels.state(r, peep, 2), "fused"));
+        r = new Random(seed++);
+        SequenceModel peepBi = model(3, RandomModels.lstm(r, 3, 4, Direction.BIDIRECTIONAL, true).mergeMode(MergeMode.SUM));
+        cases.add(new Case("peepholes, bidirectional, ragged", peepBi, RandomModels.tensor(r, 1.5f, 2, 5, 3), new int[] {2, 5}, RandomModels.state(r, peepBi, 2), "fused"));
 
-        r = new RandomModels(seed++);
-        SequenceModel coupled = RandomModels.model(3, r.lstm(3, 5, Direction.FORWARD, false).coupledInputForget(true));
-        cases.add(new Case("coupled input-forget", coupled, r.input(2, 6, 3), null, r.state(coupled, 2), "composed"));
-        r = new RandomModels(seed++);
-        SequenceModel coupledRev = RandomModels.model(3, r.lstm(3, 5, Direction.REVERSE, true).coupledInputForget(true));
-        cases.add(new Case("coupled input-forget, peepholes, reverse, ragged", coupledRev, r.input(2, 6, 3), new int[] {4, 6},
-                r.state(coupledRev, 2), "composed"));
+        r = new Random(seed++);
+        SequenceModel coupled = model(3, RandomModels.lstm(r, 3, 5, Direction.FORWARD, false).coupledInputForget(true));
+        cases.add(new Case("coupled input-forget", coupled, RandomModels.tensor(r, 1.5f, 2, 6, 3), null, RandomModels.state(r, coupled, 2), "composed"));
+        r = new Random(seed++);
+        SequenceModel coupledRev = model(3, RandomModels.lstm(r, 3, 5, Direction.REVERSE, true).coupledInputForget(true));
+        cases.add(new Case("coupled input-forget, peepholes, reverse, ragged", coupledRev, RandomModels.tensor(r, 1.5f, 2, 6, 3), new int[] {4, 6},
+                RandomModels.state(r, coupledRev, 2), "composed"));
 
-        r = new RandomModels(seed++);
-        SequenceModel softmax = RandomModels.model(3, r.lstm(3, 6, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE),
-                r.dense(6, 4, Activation.relu()), r.dense(4, 3, Activation.softmax()));
-        cases.add(new Case("dense relu then softmax on the final state", softmax, r.input(3, 4, 3), null, null, "fused"));
+        r = new Random(seed++);
+        SequenceModel softmax = model(3, RandomModels.lstm(r, 3, 6, Direction.FORWARD, false).outputMode(OutputMode.FINAL_STATE),
+                RandomModels.dense(r, 6, 4, Activation.relu()), RandomModels.dense(r, 4, 3, Activation.softmax()));
+        cases.add(new Case("dense relu then softmax on the final state", softmax, RandomModels.tensor(r, 1.5f, 3, 4, 3), null, null, "fused"));
 
-        r = new RandomModels(seed++);
-        SequenceModel withActivation = RandomModels.model(3, r.lstm(3, 6, Direction.FORWARD, false),
-                ActivationLayer.of("relu", 6, Activation.relu()), r.dense(6, 4, Activation.linear()),
+        r = new Random(seed++);
+        SequenceModel withActivation = model(3, RandomModels.lstm(r, 3, 6, Direction.FORWARD, false),
+                ActivationLayer.of("relu", 6, Activation.relu()), RandomModels.dense(r, 6, 4, Activation.linear()),
                 ActivationLayer.of("softmax", 4, Activation.softmax()));
-        cases.add(new Case("activation layers (relu between LSTM and Dense, softmax per step)", withActivation, r.input(2, 5, 3),
-                new int[] {5, 3}, r.state(withActivation, 2), "fused"));
-        r = new RandomModels(seed++);
-        SequenceModel activationOnState = RandomModels.model(3, r.lstm(3, 6, Direction.BIDIRECTIONAL, false)
+        cases.add(new Case("activation layers (relu between LSTM and Dense, softmax per step)", withActivation, RandomModels.tensor(r, 1.5f, 2, 5, 3),
+                new int[] {5, 3}, RandomModels.state(r, withActivation, 2), "fused"));
+        r = new Random(seed++);
+        SequenceModel activationOnState = model(3, RandomModels.lstm(r, 3, 6, Direction.BIDIRECTIONAL, false)
                 .outputMode(OutputMode.FINAL_STATE).mergeMode(MergeMode.SUM), ActivationLayer.of("tanh", 6, Activation.tanh()));
-        cases.add(new Case("activation layer on a merged final state", activationOnState, r.input(2, 4, 3), null,
-                r.state(activationOnState, 2), "fused"));
+        cases.add(new Case("activation layer on a merged final state", activationOnState, RandomModels.tensor(r, 1.5f, 2, 4, 3), null,
+                RandomModels.state(r, activationOnState, 2), "fused"));
 
         List<Arguments> args = new ArrayList<>();
         for (Case c : cases) {
@@ -202,7 +213,7 @@ class Nd4jMatchesReferenceTest {
             assertEquals(expectedKernel, ((Nd4jPredictor) got).lstmKernels().get(0), "kernel chosen for " + c.name);
             Prediction e = expected.predict(batch);
             Prediction g = got.predict(batch);
-            largestDifference = Math.max(largestDifference, KitAssertions.assertClose(e, g, Tolerance.DEFAULT, c.name));
+            largestDifference = Math.max(largestDifference, TensorAssertions.assertClose(e, g, Tolerance.DEFAULT, c.name));
         }
     }
 }

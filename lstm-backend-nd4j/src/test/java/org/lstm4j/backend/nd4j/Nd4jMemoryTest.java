@@ -3,6 +3,7 @@ package org.lstm4j.backend.nd4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
@@ -10,6 +11,7 @@ import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -28,9 +30,9 @@ class Nd4jMemoryTest {
 
     @Test
     void tenThousandStreamingStepsReuseOneWorkspaceOfConstantSize() {
-        RandomModels r = new RandomModels(99);
-        SequenceModel model = RandomModels.model(10, r.lstm(10, 50, Direction.FORWARD, false), r.dense(50, 10, Activation.linear()));
-        FloatTensor x = FloatTensor.of(new int[] {1, 10}, r.uniform(10, 1f));
+        Random r = new Random(99);
+        SequenceModel model = Nd4jMatchesReferenceTest.model(10, RandomModels.lstm(r, 10, 50, Direction.FORWARD, false), RandomModels.dense(r, 50, 10, Activation.linear()));
+        FloatTensor x = FloatTensor.of(new int[] {1, 10}, RandomModels.uniform(r, 10, 1f));
         try (Predictor p = new Nd4jBackendProvider().compile(model); StreamingPredictor s = p.stream(1)) {
             for (int i = 0; i < 200; i++) {
                 s.step(x);

@@ -6,12 +6,14 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Random;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * Streams single steps through the nd4j backend and prints heap used after a full GC and the
@@ -31,13 +33,13 @@ public final class Nd4jStreamingMemoryMain {
         String kernel = args.length > 2 ? args[2] : "auto";
         // "nogc": no System.gc() before a sample, as in a real streaming loop (RSS only is meaningful then).
         boolean collect = args.length <= 3 || !args[3].equals("nogc");
-        RandomModels r = new RandomModels(11);
+        Random r = new Random(11);
         // The soak test's shape (lstm-reliability ReliabilityModels.stacked): 8 -> LSTM(32, peepholes)
         // -> LSTM(16) -> Dense(3, tanh), four streams.
         int streams = 4;
-        SequenceModel model = RandomModels.model(8, r.lstm(8, 32, Direction.FORWARD, true),
-                r.lstm(32, 16, Direction.FORWARD, false), r.dense(16, 3, Activation.tanh()));
-        FloatTensor x = FloatTensor.of(new int[] {streams, 8}, r.uniform(streams * 8, 1f));
+        SequenceModel model = Nd4jMatchesReferenceTest.model(8, RandomModels.lstm(r, 8, 32, Direction.FORWARD, true),
+                RandomModels.lstm(r, 32, 16, Direction.FORWARD, false), RandomModels.dense(r, 16, 3, Activation.tanh()));
+        FloatTensor x = FloatTensor.of(new int[] {streams, 8}, RandomModels.uniform(r, streams * 8, 1f));
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         try (Predictor p = new Nd4jBackendProvider().compile(model,
                 org.lstm4j.predict.PredictorOptions.builder().property(Nd4jPredictor.KERNEL_PROPERTY, kernel).build());

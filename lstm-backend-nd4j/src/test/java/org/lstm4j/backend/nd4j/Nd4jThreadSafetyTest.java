@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * {@link Nd4jPredictor#isThreadSafe()} says true: 8 threads calling one predictor at once, each
@@ -33,13 +35,13 @@ class Nd4jThreadSafetyTest {
     @ParameterizedTest(name = "kernel {0}")
     @ValueSource(strings = {"auto", "composed"})
     void eightThreadsOnOnePredictorGetTheSerialResults(String kernel) throws Exception {
-        RandomModels r = new RandomModels(77);
-        SequenceModel model = RandomModels.model(4,
-                r.lstm(4, 16, Direction.BIDIRECTIONAL, true).mergeMode(MergeMode.CONCAT),
-                r.lstm(32, 8, Direction.FORWARD, false).name("second"), r.dense(8, 3, Activation.linear()));
+        Random r = new Random(77);
+        SequenceModel model = Nd4jMatchesReferenceTest.model(4,
+                RandomModels.lstm(r, 4, 16, Direction.BIDIRECTIONAL, true).mergeMode(MergeMode.CONCAT),
+                RandomModels.lstm(r, 32, 8, Direction.FORWARD, false).name("second"), RandomModels.dense(r, 8, 3, Activation.linear()));
         List<SequenceBatch> batches = new ArrayList<>();
         for (int i = 0; i < THREADS; i++) {
-            SequenceBatch b = SequenceBatch.of(r.input(3, 10 + i, 4)).withInitialState(r.state(model, 3));
+            SequenceBatch b = SequenceBatch.of(RandomModels.tensor(r, 1.5f, 3, 10 + i, 4)).withInitialState(RandomModels.state(r, model, 3));
             batches.add(i % 2 == 0 ? b : b.withLengths(10 + i, 1 + i, 5));
         }
         PredictorOptions options = PredictorOptions.builder().property(Nd4jPredictor.KERNEL_PROPERTY, kernel).build();

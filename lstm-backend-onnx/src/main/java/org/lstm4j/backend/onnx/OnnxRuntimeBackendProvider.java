@@ -4,9 +4,8 @@ import ai.onnxruntime.OrtEnvironment;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -21,7 +20,7 @@ import org.lstm4j.predict.PredictorOptions;
  * <p>{@link #openRaw(Path)} runs an {@code .onnx} file as it is, by its graph's names, for models the
  * importer cannot map.
  */
-public final class OnnxRuntimeBackendProvider implements BackendProvider {
+public final class OnnxRuntimeBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "onnx";
 
@@ -59,14 +58,18 @@ public final class OnnxRuntimeBackendProvider implements BackendProvider {
      * float32, instead of about x. Such values only arise in cells that have already run far out of any
      * trained range.
      */
+    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
+    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
+            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
+            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
-        Capabilities.requireSupported(this, model);
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new OnnxRuntimePredictor(environment(), model, options);
     }
 

@@ -56,7 +56,7 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
     private final ConcurrentLinkedDeque<Workspace> idle = new ConcurrentLinkedDeque<>();
 
     OnnxRuntimePredictor(OrtEnvironment env, SequenceModel model, PredictorOptions options) {
-        super(model, options);
+        super(OnnxRuntimeBackendProvider.NAME, model, options);
         this.env = env;
         this.lstms = model.lstmLayers();
         byte[] graph = OnnxExporter.exportForExecution(model);
@@ -66,16 +66,6 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
         } catch (OrtException e) {
             throw new OnnxRuntimeException("ONNX Runtime could not create a session for model '" + model.name() + "': " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public String backendName() {
-        return OnnxRuntimeBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     @Override

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.LstmLayer;
@@ -68,7 +68,7 @@ class OnnxRuntimeLimitationsTest {
         try (Predictor o = new OnnxRuntimeBackendProvider().compile(m); Predictor r = new ReferenceBackendProvider().compile(m)) {
             FloatTensor x = FloatTensor.zeros(1, 1, 1);
             Prediction expected = r.predict(x);
-            KitAssertions.assertClose(expected.output(), o.predict(x).output(), Tolerance.DEFAULT, "softplus dense");
+            TensorAssertions.assertClose(expected.output(), o.predict(x).output(), Tolerance.DEFAULT, "softplus dense");
         }
     }
 }

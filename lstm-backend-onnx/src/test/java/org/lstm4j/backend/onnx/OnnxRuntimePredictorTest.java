@@ -15,9 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.RandomModels;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.LstmLayer;
@@ -63,7 +63,7 @@ class OnnxRuntimePredictorTest {
             expected = ref.predict(batch);
             got = onnx.predict(batch);
         }
-        note(KitAssertions.assertClose(expected, got, Tolerance.DEFAULT, what));
+        note(TensorAssertions.assertClose(expected, got, Tolerance.DEFAULT, what));
         return expected;
     }
 
@@ -252,7 +252,7 @@ class OnnxRuntimePredictorTest {
         try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m)) {
             for (int[] shape : new int[][] {{1, 1}, {4, 9}, {2, 3}, {1, 50}, {7, 2}}) {
                 SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, shape[0], shape[1], 3));
-                KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "batch " + shape[0] + " x " + shape[1]);
+                TensorAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "batch " + shape[0] + " x " + shape[1]);
             }
         }
     }
@@ -287,7 +287,7 @@ class OnnxRuntimePredictorTest {
                 }
                 Prediction got = reused.predict(sb);
                 assertEquals(fresh, got, "call " + i + " on the reused predictor differs from a fresh one");
-                note(KitAssertions.assertClose(ref.predict(sb), got, Tolerance.DEFAULT, "call " + i));
+                note(TensorAssertions.assertClose(ref.predict(sb), got, Tolerance.DEFAULT, "call " + i));
                 if (previous != null && previous.output().rank() == got.output().rank()
                         && java.util.Arrays.equals(previous.output().shape(), got.output().shape())) {
                     // The batches of consecutive calls give different results, so a stale buffer would show.
@@ -328,10 +328,10 @@ class OnnxRuntimePredictorTest {
                         want[b][k] = expected[b][t + k];
                     }
                 }
-                KitAssertions.assertClose(FloatTensor.of(want), got, Tolerance.DEFAULT, "chunk at step " + t);
+                TensorAssertions.assertClose(FloatTensor.of(want), got, Tolerance.DEFAULT, "chunk at step " + t);
                 t += chunk;
             }
-            KitAssertions.assertClose(whole.finalState().layer(0).hidden(), s.snapshot().layer(0).hidden(), Tolerance.DEFAULT, "state after the stream");
+            TensorAssertions.assertClose(whole.finalState().layer(0).hidden(), s.snapshot().layer(0).hidden(), Tolerance.DEFAULT, "state after the stream");
         }
     }
 
@@ -348,7 +348,7 @@ class OnnxRuntimePredictorTest {
         SequenceBatch sb = SequenceBatch.of(RandomModels.input(rnd, 2, 5, 2));
         PredictorOptions options = PredictorOptions.builder().property(SessionSettings.OPTIMIZATION_PROPERTY, level).build();
         try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m, options)) {
-            KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "level " + level);
+            TensorAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "level " + level);
         }
     }
 
@@ -361,7 +361,7 @@ class OnnxRuntimePredictorTest {
                 PredictorOptions.builder().property(SessionSettings.THREADS_PROPERTY, "default").build(),
                 PredictorOptions.builder().intraOpThreads(2).interOpThreads(2).build())) {
             try (Predictor ref = REFERENCE.compile(m); Predictor onnx = ONNX.compile(m, options)) {
-                KitAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "threads " + options.properties());
+                TensorAssertions.assertClose(ref.predict(sb), onnx.predict(sb), Tolerance.DEFAULT, "threads " + options.properties());
             }
         }
     }

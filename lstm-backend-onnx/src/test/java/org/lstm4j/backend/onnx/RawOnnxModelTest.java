@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.RandomModels;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.OutputMode;
@@ -62,7 +62,7 @@ class RawOnnxModelTest {
             assertEquals(List.of("input_layer"), List.copyOf(raw.inputNames()));
             assertEquals(List.of("output_0"), List.copyOf(raw.outputNames()));
             Map<String, FloatTensor> out = raw.run(Map.of("input_layer", input));
-            double max = KitAssertions.assertClose(expected, out.get("output_0"), Tolerance.DEFAULT, "output_0");
+            double max = TensorAssertions.assertClose(expected, out.get("output_0"), Tolerance.DEFAULT, "output_0");
             System.out.println("RawOnnxModelTest: aircraft model, largest |java ORT 1.29 - python ORT 1.30| = " + max);
 
             IllegalArgumentException wrongShape = assertThrows(IllegalArgumentException.class,
@@ -101,7 +101,7 @@ class RawOnnxModelTest {
         RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file);
         try {
             Map<String, FloatTensor> got = raw.run(Map.of("seq", x), ints);
-            KitAssertions.assertClose(expected.get("prob"), got.get("prob"), Tolerance.DEFAULT, "prob");
+            TensorAssertions.assertClose(expected.get("prob"), got.get("prob"), Tolerance.DEFAULT, "prob");
             IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                     () -> raw.run(Map.of("seq", x, "lens", FloatTensor.zeros(3))));
             assertTrue(wrongType.getMessage().contains("input 'lens' is int32 [?]; a FLOAT tensor was given"), wrongType.getMessage());

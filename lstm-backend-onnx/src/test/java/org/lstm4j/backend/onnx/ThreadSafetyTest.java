@@ -14,7 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.lstm4j.conformance.RandomModels;
+import org.lstm4j.testing.RandomModels;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.SequenceModel;

@@ -1,5 +1,13 @@
 package org.lstm4j.backend.tf;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_FORGET;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_INPUT;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_OUTPUT;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.lstm4j.model.ActivationLayer;
@@ -57,7 +65,7 @@ import org.tensorflow.types.family.TType;
  * computed, even Inf or NaN, cannot leak), and the final state is gathered at step {@code len-1}.
  * A reverse direction reads {@code ReverseSequence(x, lens)}, which reverses each sequence's valid
  * part only, and its outputs are reversed back the same way (Keras go_backwards keeps them in
- * processing order).
+ * processing order over the whole time axis: the outputs at input positions, reversed).
  */
 final class ModelGraph {
 
@@ -161,7 +169,8 @@ final class ModelGraph {
             cn.add(tf.gatherNd(cSeq, lastStepIndex));
             Operand<TFloat32> inInputOrder = mask(backwards ? reverseValidSteps(hSeq) : hSeq);
             atInputSteps.add(inInputOrder);
-            sequenceOut.add(layer.reversedOutputOrder() ? mask(hSeq) : inInputOrder);
+            // Keras go_backwards: the outputs in processing order over the whole time axis.
+            sequenceOut.add(layer.reversedOutputOrder() ? tf.reverse(inInputOrder, tf.constant(new int[] {0})) : inInputOrder);
         }
         finalHidden.add(tf.withName("hn_" + index).identity(tf.stack(hn)));
         finalCell.add(tf.withName("cn_" + index).identity(tf.stack(cn)));
@@ -231,9 +240,9 @@ final class ModelGraph {
         Operand<TFloat32> wOp = constant(kernel, in + hidden, 4 * hidden);
         Operand<TFloat32> bOp = constant(w.combinedBias(), 4 * hidden);
         float[] p = w.hasPeepholes() ? w.peepholes() : new float[3 * hidden];
-        Operand<TFloat32> wci = constant(slice(p, 0, hidden), hidden);
-        Operand<TFloat32> wcf = constant(slice(p, hidden, hidden), hidden);
-        Operand<TFloat32> wco = constant(slice(p, 2 * hidden, hidden), hidden);
+        Operand<TFloat32> wci = constant(slice(p, PEEPHOLE_INPUT * hidden, hidden), hidden);
+        Operand<TFloat32> wcf = constant(slice(p, PEEPHOLE_FORGET * hidden, hidden), hidden);
+        Operand<TFloat32> wco = constant(slice(p, PEEPHOLE_OUTPUT * hidden, hidden), hidden);
         Operand<TInt64> seqLenMax = tf.dtypes.cast(stepsToRun, TInt64.class);
         BlockLSTM<TFloat32> op = tf.nn.blockLSTM(seqLenMax, x, cPrev, hPrev, wOp, wci, wcf, wco, bOp,
                 BlockLSTM.usePeephole(w.hasPeepholes()),
@@ -284,13 +293,13 @@ final class ModelGraph {
                     Operand<TFloat32> xt = b.gather(floatOf(vars[6]), t, b.constant(0));
                     Operand<TFloat32> pre = b.math.add(xt, b.linalg.matMul(h, constantIn(b, rt, hidden, 4 * hidden), MatMul.transposeB(false)));
                     Split<TFloat32> gates = b.split(b.constant(1), pre, 4L);
-                    Operand<TFloat32> iPre = gates.output().get(0);
-                    Operand<TFloat32> fPre = gates.output().get(1);
-                    Operand<TFloat32> zPre = gates.output().get(2);
-                    Operand<TFloat32> oPre = gates.output().get(3);
+                    Operand<TFloat32> iPre = gates.output().get(INPUT_GATE);
+                    Operand<TFloat32> fPre = gates.output().get(FORGET_GATE);
+                    Operand<TFloat32> zPre = gates.output().get(CELL_GATE);
+                    Operand<TFloat32> oPre = gates.output().get(OUTPUT_GATE);
                     if (peep != null) {
-                        iPre = b.math.add(iPre, b.math.mul(c, constantIn(b, slice(peep, 0, hidden), hidden)));
-                        fPre = b.math.add(fPre, b.math.mul(c, constantIn(b, slice(peep, hidden, hidden), hidden)));
+                        iPre = b.math.add(iPre, b.math.mul(c, constantIn(b, slice(peep, PEEPHOLE_INPUT * hidden, hidden), hidden)));
+                        fPre = b.math.add(fPre, b.math.mul(c, constantIn(b, slice(peep, PEEPHOLE_FORGET * hidden, hidden), hidden)));
                     }
                     Operand<TFloat32> i = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, iPre));
                     Operand<TFloat32> f = layer.coupledInputForget()
@@ -299,7 +308,7 @@ final class ModelGraph {
                     Operand<TFloat32> z = ActivationOps.apply(b, layer.cellActivation(), clip(b, layer, zPre));
                     Operand<TFloat32> cNew = b.math.add(b.math.mul(f, c), b.math.mul(i, z));
                     if (peep != null) {
-                        oPre = b.math.add(oPre, b.math.mul(cNew, constantIn(b, slice(peep, 2 * hidden, hidden), hidden)));
+                        oPre = b.math.add(oPre, b.math.mul(cNew, constantIn(b, slice(peep, PEEPHOLE_OUTPUT * hidden, hidden), hidden)));
                     }
                     Operand<TFloat32> o = ActivationOps.apply(b, layer.gateActivation(), clip(b, layer, oPre));
                     Operand<TFloat32> hNew = b.math.mul(o, ActivationOps.apply(b, layer.hiddenActivation(), cNew));

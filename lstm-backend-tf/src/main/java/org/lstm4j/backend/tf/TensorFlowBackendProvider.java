@@ -2,9 +2,8 @@ package org.lstm4j.backend.tf;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
-import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -20,7 +19,7 @@ import org.tensorflow.TensorFlow;
  * when the provider is constructed; a platform without them reports itself unavailable with the
  * cause rather than failing discovery.
  */
-public final class TensorFlowBackendProvider implements BackendProvider {
+public final class TensorFlowBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "tf";
 
@@ -29,8 +28,6 @@ public final class TensorFlowBackendProvider implements BackendProvider {
             Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS, Capability.INITIAL_STATE, Capability.PEEPHOLES,
             Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET, Capability.CUSTOM_ACTIVATIONS,
             Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
-
-    private static volatile Availability availability;
 
     @Override
     public String name() {
@@ -42,23 +39,9 @@ public final class TensorFlowBackendProvider implements BackendProvider {
         return 80;
     }
 
+    /** Loads the natives (TensorFlow's static initializer does) and asks their version. */
     @Override
     public Availability availability() {
-        Availability a = availability;
-        if (a == null) {
-            synchronized (TensorFlowBackendProvider.class) {
-                a = availability;
-                if (a == null) {
-                    a = probe();
-                    availability = a;
-                }
-            }
-        }
-        return a;
-    }
-
-    /** Loads the natives (TensorFlow's static initializer does) and asks their version. */
-    private static Availability probe() {
         try {
             return new Availability(true, "TensorFlow " + TensorFlow.version() + " (TensorFlow Java)", null);
         } catch (LinkageError | RuntimeException e) {
@@ -76,12 +59,7 @@ public final class TensorFlowBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
-        Capabilities.requireSupported(this, model);
-        Availability a = availability();
-        if (!a.available()) {
-            throw new IllegalStateException("backend '" + NAME + "' is unavailable: " + a.reason(), a.cause());
-        }
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new TensorFlowPredictor(model, options);
     }
 }

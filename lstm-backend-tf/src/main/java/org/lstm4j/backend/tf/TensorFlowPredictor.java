@@ -45,7 +45,7 @@ final class TensorFlowPredictor extends AbstractPredictor {
     private final Session session;
 
     TensorFlowPredictor(SequenceModel model, PredictorOptions options) {
-        super(model, options);
+        super(TensorFlowBackendProvider.NAME, model, options);
         Graph g = new Graph();
         try {
             this.endpoints = new ModelGraph(g, model, loopOnly(options));
@@ -100,16 +100,6 @@ final class TensorFlowPredictor extends AbstractPredictor {
                 // Without it TensorFlow sizes one process-wide inter-op pool from the first session's options.
                 .setUsePerSessionThreads(true)
                 .build();
-    }
-
-    @Override
-    public String backendName() {
-        return TensorFlowBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     @Override

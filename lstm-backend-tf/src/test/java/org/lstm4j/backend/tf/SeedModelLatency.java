@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Random;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.MergeMode;
@@ -13,6 +14,7 @@ import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 
 /**
  * Not a test: measures the seed model (LSTM(50) over 100 steps of 10 features, Dense(10), batch 1)
@@ -30,15 +32,15 @@ public final class SeedModelLatency {
     public static void main(String[] args) throws Exception {
         String pools = args.length > 0 ? args[0] : "one";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        RandomModels r = new RandomModels(42);
+        Random r = new Random(42);
         SequenceModel model = SequenceModel.builder(10).name("seed")
-                .add(r.lstm("lstm", 10, 50, Direction.FORWARD, MergeMode.CONCAT, OutputMode.FINAL_STATE))
-                .add(r.dense("dense", 50, 10, Activation.linear()))
+                .add(RandomModels.lstm(r, 10, 50, Direction.FORWARD, false).name("lstm").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.FINAL_STATE).build())
+                .add(RandomModels.dense(r, "dense", 50, 10, Activation.linear()))
                 .build();
         PredictorOptions options = pools.equals("default")
                 ? PredictorOptions.builder().property(TensorFlowPredictor.THREAD_POOLS_PROPERTY, "default").build()
                 : PredictorOptions.defaults();
-        FloatTensor x = r.tensor(1f, 1, 100, 10);
+        FloatTensor x = RandomModels.tensor(r, 1f, 1, 100, 10);
         float[] xs = x.toArray();
         FloatTensor[] steps = new FloatTensor[100];
         for (int t = 0; t < 100; t++) {

@@ -1,7 +1,9 @@
 package org.lstm4j.backend.tf;
 
-import org.lstm4j.conformance.KitAssertions;
-import org.lstm4j.conformance.Tolerance;
+import java.util.Random;
+import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.TensorAssertions;
+import org.lstm4j.testing.Tolerance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,12 +36,11 @@ import org.lstm4j.tensor.FloatTensor;
 /** Streaming, concurrency and padding rules, each checked against the reference engine or a serial run. */
 class StreamingAndConcurrencyTest {
 
-    private static SequenceModel stacked(RandomModels r) {
+    private static SequenceModel stacked(Random r) {
         return SequenceModel.builder(3).name("stacked")
-                .add(r.lstm("l0", 3, 6, Direction.FORWARD, MergeMode.CONCAT, OutputMode.SEQUENCES))
-                .add(r.lstm("l1", 6, 4, Direction.FORWARD, MergeMode.CONCAT, OutputMode.SEQUENCES, true,
-                        b -> b.activations(Activation.hardSigmoid(), Activation.tanh(), Activation.softsign())))
-                .add(r.dense("d", 4, 2, Activation.linear()))
+                .add(RandomModels.lstm(r, 3, 6, Direction.FORWARD, false).name("l0").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.SEQUENCES).build())
+                .add(RandomModels.lstm(r, 6, 4, Direction.FORWARD, true).name("l1").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.SEQUENCES).activations(Activation.hardSigmoid(), Activation.tanh(), Activation.softsign()).build())
+                .add(RandomModels.dense(r, "d", 4, 2, Activation.linear()))
                 .build();
     }
 
@@ -47,11 +48,11 @@ class StreamingAndConcurrencyTest {
     @ParameterizedTest(name = "lstm form {0}")
     @ValueSource(strings = {"auto", "loop"})
     void streamingStepByStepEqualsTheWholeSequenceOnTheReferenceEngine(String form) {
-        RandomModels r = new RandomModels(11);
+        Random r = new Random(11);
         SequenceModel model = stacked(r);
         int streams = 3;
         int time = 20;
-        FloatTensor x = r.tensor(1f, streams, time, 3);
+        FloatTensor x = RandomModels.tensor(r, 1f, streams, time, 3);
         Prediction whole;
         try (Predictor ref = new ReferenceBackendProvider().compile(model)) {
             whole = ref.predict(x);
@@ -81,14 +82,14 @@ class StreamingAndConcurrencyTest {
                 }
             }
             for (int k = 0; k < 2; k++) {
-                KitAssertions.assertClose(whole.finalState().layer(k).hidden(), stream.snapshot().layer(k).hidden(), Tolerance.DEFAULT, "final hidden state " + k);
-                KitAssertions.assertClose(whole.finalState().layer(k).cell(), stream.snapshot().layer(k).cell(), Tolerance.DEFAULT, "final cell state " + k);
+                TensorAssertions.assertClose(whole.finalState().layer(k).hidden(), stream.snapshot().layer(k).hidden(), Tolerance.DEFAULT, "final hidden state " + k);
+                TensorAssertions.assertClose(whole.finalState().layer(k).cell(), stream.snapshot().layer(k).cell(), Tolerance.DEFAULT, "final cell state " + k);
             }
             // Restoring the snapshot and feeding the second half as one chunk gives the same end state.
             stream.restore(half);
             FloatTensor secondHalf = slice(x, time / 2, time);
             FloatTensor chunkOut = stream.chunk(secondHalf);
-            KitAssertions.assertClose(slice(whole.output(), time / 2, time), chunkOut, Tolerance.DEFAULT, "chunk after restore");
+            TensorAssertions.assertClose(slice(whole.output(), time / 2, time), chunkOut, Tolerance.DEFAULT, "chunk after restore");
             assertEquals(ops, tf.graphOperationCount(), "streaming must feed and fetch state, not add operations");
         }
     }
@@ -108,11 +109,10 @@ class StreamingAndConcurrencyTest {
     /** Eight threads share one predictor; every result equals, bit for bit, the serial run of the same batch. */
     @Test
     void eightThreadsOnOnePredictorGiveTheSerialResults() throws Exception {
-        RandomModels r = new RandomModels(21);
+        Random r = new Random(21);
         SequenceModel model = SequenceModel.builder(3).name("bidi")
-                .add(r.lstm("l0", 3, 8, Direction.BIDIRECTIONAL, MergeMode.CONCAT, OutputMode.SEQUENCES))
-                .add(r.lstm("l1", 16, 5, Direction.FORWARD, MergeMode.CONCAT, OutputMode.FINAL_STATE, false,
-                        b -> b.cellClip(2f)))
+                .add(RandomModels.lstm(r, 3, 8, Direction.BIDIRECTIONAL, false).name("l0").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.SEQUENCES).build())
+                .add(RandomModels.lstm(r, 16, 5, Direction.FORWARD, false).name("l1").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.FINAL_STATE).cellClip(2f).build())
                 .build();
         int threads = 8;
         int perThread = 12;
@@ -120,7 +120,7 @@ class StreamingAndConcurrencyTest {
         for (int k = 0; k < threads * perThread; k++) {
             int b = 1 + k % 4;
             int t = 3 + k % 11;
-            batches.add(SequenceBatch.of(r.tensor(1f, b, t, 3)).withLengths(r.lengths(b, t)));
+            batches.add(SequenceBatch.of(RandomModels.tensor(r, 1f, b, t, 3)).withLengths(RandomModels.lengths(r, b, t)));
         }
         try (Predictor tf = new TensorFlowBackendProvider().compile(model)) {
             assertTrue(tf.isThreadSafe());
@@ -170,13 +170,13 @@ class StreamingAndConcurrencyTest {
     @ParameterizedTest(name = "lstm form {0}")
     @ValueSource(strings = {"auto", "loop"})
     void nonFinitePaddingNeverLeaksIntoOutputsOrStates(String form) {
-        RandomModels r = new RandomModels(31);
+        Random r = new Random(31);
         SequenceModel model = SequenceModel.builder(2).name("bidi-stack")
-                .add(r.lstm("l0", 2, 4, Direction.BIDIRECTIONAL, MergeMode.SUM, OutputMode.SEQUENCES))
-                .add(r.lstm("l1", 4, 3, Direction.REVERSE, MergeMode.CONCAT, OutputMode.SEQUENCES))
+                .add(RandomModels.lstm(r, 2, 4, Direction.BIDIRECTIONAL, false).name("l0").mergeMode(MergeMode.SUM).outputMode(OutputMode.SEQUENCES).build())
+                .add(RandomModels.lstm(r, 4, 3, Direction.REVERSE, false).name("l1").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.SEQUENCES).build())
                 .build();
         int[] lengths = {6, 2, 4};
-        float[] x = r.tensor(1f, 3, 6, 2).toArray();
+        float[] x = RandomModels.tensor(r, 1f, 3, 6, 2).toArray();
         for (int b = 0; b < 3; b++) {
             for (int t = lengths[b]; t < 6; t++) {
                 x[(b * 6 + t) * 2] = Float.NaN;
@@ -191,7 +191,7 @@ class StreamingAndConcurrencyTest {
         PredictorOptions options = PredictorOptions.builder().property(TensorFlowPredictor.LSTM_FORM_PROPERTY, form).build();
         try (Predictor tf = new TensorFlowBackendProvider().compile(model, options)) {
             Prediction got = tf.predict(batch);
-            KitAssertions.assertClose(expected, got, Tolerance.DEFAULT, "NaN padding");
+            TensorAssertions.assertClose(expected, got, Tolerance.DEFAULT, "NaN padding");
             for (int b = 0; b < 3; b++) {
                 for (int t = lengths[b]; t < 6; t++) {
                     for (int j = 0; j < 3; j++) {

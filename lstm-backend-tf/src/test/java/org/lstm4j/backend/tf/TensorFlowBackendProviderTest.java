@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.Availability;
 import org.lstm4j.backend.BackendProvider;
@@ -19,12 +20,13 @@ import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.testing.RandomModels;
 
 class TensorFlowBackendProviderTest {
 
     private static SequenceModel smallModel() {
-        RandomModels r = new RandomModels(3);
-        return SequenceModel.builder(2).name("small").add(r.lstm("lstm", 2, 3, Direction.FORWARD, MergeMode.CONCAT, OutputMode.SEQUENCES)).build();
+        Random r = new Random(3);
+        return SequenceModel.builder(2).name("small").add(RandomModels.lstm(r, 2, 3, Direction.FORWARD, false).name("lstm").mergeMode(MergeMode.CONCAT).outputMode(OutputMode.SEQUENCES).build()).build();
     }
 
     @Test
@@ -54,7 +56,9 @@ class TensorFlowBackendProviderTest {
     @Test
     void declaresEveryCapabilityItImplements() {
         // Each is exercised against the reference engine in ReferenceAgreementTest, StreamingTest and ConcurrencyTest.
-        assertEquals(EnumSet.allOf(Capability.class), new TensorFlowBackendProvider().capabilities());
+        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
+                Capability.LOG_SOFTMAX)), new TensorFlowBackendProvider().capabilities());
     }
 
     @Test
@@ -89,9 +93,9 @@ class TensorFlowBackendProviderTest {
     void oneGraphServesEveryBatchAndSequenceLengthWithoutGrowing() {
         try (TensorFlowPredictor p = (TensorFlowPredictor) new TensorFlowBackendProvider().compile(smallModel())) {
             int ops = p.graphOperationCount();
-            RandomModels r = new RandomModels(5);
+            Random r = new Random(5);
             for (int[] shape : new int[][] {{1, 1}, {4, 9}, {2, 30}, {1, 3}}) {
-                FloatTensor out = p.predict(r.tensor(1f, shape[0], shape[1], 2)).output();
+                FloatTensor out = p.predict(RandomModels.tensor(r, 1f, shape[0], shape[1], 2)).output();
                 assertEquals(List.of(shape[0], shape[1], 3), List.of(out.dim(0), out.dim(1), out.dim(2)));
             }
             assertEquals(ops, p.graphOperationCount(), "calls must not add operations to the graph");

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.cli.LstmCli;
-import org.lstm4j.conformance.Tolerance;
+import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.Prediction;

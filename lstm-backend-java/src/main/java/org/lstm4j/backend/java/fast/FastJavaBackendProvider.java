@@ -2,8 +2,8 @@ package org.lstm4j.backend.java.fast;
 
 import java.util.EnumSet;
 import java.util.Set;
+import org.lstm4j.backend.AbstractBackendProvider;
 import org.lstm4j.backend.Availability;
-import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
@@ -19,7 +19,7 @@ import org.lstm4j.predict.PredictorOptions;
  * the same results within float32 rounding. Priority 10: above the reference engine, below native
  * backends.
  */
-public final class FastJavaBackendProvider implements BackendProvider {
+public final class FastJavaBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "java-fast";
 
@@ -69,13 +69,18 @@ public final class FastJavaBackendProvider implements BackendProvider {
         return Availability.ok();
     }
 
+    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
+    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
+            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
+            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override
-    public Predictor compile(SequenceModel model, PredictorOptions options) {
+    protected Predictor open(SequenceModel model, PredictorOptions options) {
         return new FastPredictor(model, options, kernels());
     }
 }

@@ -1,5 +1,13 @@
 package org.lstm4j.backend.java.fast;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_FORGET;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_INPUT;
+import static org.lstm4j.weights.GateOrder.PEEPHOLE_OUTPUT;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +49,7 @@ final class FastPredictor extends AbstractPredictor {
     private final boolean sequenceOutput;
 
     FastPredictor(SequenceModel model, PredictorOptions options, Kernels kernels) {
-        super(model, options);
+        super(FastJavaBackendProvider.NAME, model, options);
         this.kernels = kernels;
         List<Op> compiled = new ArrayList<>();
         List<LstmOp> lstmOps = new ArrayList<>();
@@ -59,16 +67,6 @@ final class FastPredictor extends AbstractPredictor {
         this.ops = compiled.toArray(new Op[0]);
         this.lstms = lstmOps.toArray(new LstmOp[0]);
         this.sequenceOutput = lstms[lstms.length - 1].layer.outputMode() == OutputMode.SEQUENCES;
-    }
-
-    @Override
-    public String backendName() {
-        return FastJavaBackendProvider.NAME;
-    }
-
-    @Override
-    public boolean isThreadSafe() {
-        return true;
     }
 
     /** Which kernels this predictor runs on ("vector 256-bit" or "scalar"). */
@@ -278,16 +276,10 @@ final class FastPredictor extends AbstractPredictor {
             switch (mode) {
                 case SEQUENCES:
                     for (int b = 0; b < nb; b++) {
-                        int len = lengths == null ? steps : lengths[b];
                         for (int t = 0; t < steps; t++) {
-                            // Keras go_backwards returns the outputs in processing order.
-                            int src = layer.reversedOutputOrder() ? (t < len ? len - 1 - t : -1) : t;
-                            int dst = (b * steps + t) * width;
-                            if (src < 0) {
-                                Arrays.fill(out, dst, dst + width, 0f);
-                            } else {
-                                merge(y0, y1, (b * steps + src) * hidden, out, dst);
-                            }
+                            // Keras go_backwards returns the outputs in processing order over the whole time axis.
+                            int src = layer.reversedOutputOrder() ? steps - 1 - t : t;
+                            merge(y0, y1, (b * steps + src) * hidden, out, (b * steps + t) * width);
                         }
                     }
                     break;
@@ -397,20 +389,20 @@ final class FastPredictor extends AbstractPredictor {
             boolean coupled = layer.coupledInputForget();
             for (int j = 0; j < hs; j++) {
                 float cPrev = c[cOff + j];
-                float iPre = gates[gOff + j];
-                float fPre = gates[gOff + hs + j];
-                float zPre = gates[gOff + 2 * hs + j];
-                float oPre = gates[gOff + 3 * hs + j];
+                float iPre = gates[gOff + INPUT_GATE * hs + j];
+                float fPre = gates[gOff + FORGET_GATE * hs + j];
+                float zPre = gates[gOff + CELL_GATE * hs + j];
+                float oPre = gates[gOff + OUTPUT_GATE * hs + j];
                 if (p != null) {
-                    iPre += p[j] * cPrev;
-                    fPre += p[hs + j] * cPrev;
+                    iPre += p[PEEPHOLE_INPUT * hs + j] * cPrev;
+                    fPre += p[PEEPHOLE_FORGET * hs + j] * cPrev;
                 }
                 float i = apply(f, clip(iPre));
                 float fg = coupled ? 1f - i : apply(f, clip(fPre));
                 float z = apply(g, clip(zPre));
                 float cNew = fg * cPrev + i * z;
                 if (p != null) {
-                    oPre += p[2 * hs + j] * cNew;
+                    oPre += p[PEEPHOLE_OUTPUT * hs + j] * cNew;
                 }
                 float o = apply(f, clip(oPre));
                 c[cOff + j] = cNew;

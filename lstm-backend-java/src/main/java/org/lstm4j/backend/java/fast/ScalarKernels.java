@@ -1,5 +1,10 @@
 package org.lstm4j.backend.java.fast;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+
 /**
  * Plain-Java kernels for JVMs without the Vector API. The same panel layout and register blocking
  * (4 rows of C at a time) as the vector kernels; the innermost loop over a panel's columns is a
@@ -56,10 +61,10 @@ final class ScalarKernels implements Kernels {
     @Override
     public void lstmCell(float[] g, int gOff, int hidden, float[] cell, int cOff, float[] h, int hOff) {
         for (int j = 0; j < hidden; j++) {
-            float i = sigmoid(g[gOff + j]);
-            float f = sigmoid(g[gOff + hidden + j]);
-            float z = tanh(g[gOff + 2 * hidden + j]);
-            float o = sigmoid(g[gOff + 3 * hidden + j]);
+            float i = sigmoid(g[gOff + INPUT_GATE * hidden + j]);
+            float f = sigmoid(g[gOff + FORGET_GATE * hidden + j]);
+            float z = tanh(g[gOff + CELL_GATE * hidden + j]);
+            float o = sigmoid(g[gOff + OUTPUT_GATE * hidden + j]);
             float cNew = f * cell[cOff + j] + i * z;
             cell[cOff + j] = cNew;
             h[hOff + j] = o * tanh(cNew);

@@ -1,5 +1,10 @@
 package org.lstm4j.backend.java.fast;
 
+import static org.lstm4j.weights.GateOrder.CELL_GATE;
+import static org.lstm4j.weights.GateOrder.FORGET_GATE;
+import static org.lstm4j.weights.GateOrder.INPUT_GATE;
+import static org.lstm4j.weights.GateOrder.OUTPUT_GATE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -152,19 +157,19 @@ final class VectorKernels implements Kernels {
         int j = 0;
         int bound = S.loopBound(hidden);
         for (; j < bound; j += L) {
-            FloatVector i = sigmoid(FloatVector.fromArray(S, g, gOff + j));
-            FloatVector f = sigmoid(FloatVector.fromArray(S, g, gOff + hidden + j));
-            FloatVector z = tanh(FloatVector.fromArray(S, g, gOff + 2 * hidden + j));
-            FloatVector o = sigmoid(FloatVector.fromArray(S, g, gOff + 3 * hidden + j));
+            FloatVector i = sigmoid(FloatVector.fromArray(S, g, gOff + INPUT_GATE * hidden + j));
+            FloatVector f = sigmoid(FloatVector.fromArray(S, g, gOff + FORGET_GATE * hidden + j));
+            FloatVector z = tanh(FloatVector.fromArray(S, g, gOff + CELL_GATE * hidden + j));
+            FloatVector o = sigmoid(FloatVector.fromArray(S, g, gOff + OUTPUT_GATE * hidden + j));
             FloatVector cNew = f.mul(FloatVector.fromArray(S, cell, cOff + j)).add(i.mul(z));
             cNew.intoArray(cell, cOff + j);
             o.mul(tanh(cNew)).intoArray(h, hOff + j);
         }
         for (; j < hidden; j++) {
-            float i = ScalarKernels.sigmoid(g[gOff + j]);
-            float f = ScalarKernels.sigmoid(g[gOff + hidden + j]);
-            float z = ScalarKernels.tanh(g[gOff + 2 * hidden + j]);
-            float o = ScalarKernels.sigmoid(g[gOff + 3 * hidden + j]);
+            float i = ScalarKernels.sigmoid(g[gOff + INPUT_GATE * hidden + j]);
+            float f = ScalarKernels.sigmoid(g[gOff + FORGET_GATE * hidden + j]);
+            float z = ScalarKernels.tanh(g[gOff + CELL_GATE * hidden + j]);
+            float o = ScalarKernels.sigmoid(g[gOff + OUTPUT_GATE * hidden + j]);
             float cNew = f * cell[cOff + j] + i * z;
             cell[cOff + j] = cNew;
             h[hOff + j] = o * ScalarKernels.tanh(cNew);
