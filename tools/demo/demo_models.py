@@ -57,7 +57,7 @@ def co2_task():
 def sunspots_task():
     """Yearly sunspot activity 1700 .. 2008 as statsmodels ships it; an 11-year cycle whose length and height vary."""
     d = sunspots.load_pandas().data
-    return Task("sunspots", "sunspots", [str(int(y)) for y in d["YEAR"]], d["SUNACTIVITY"].to_numpy(np.float64), 11,
+    return Task("sunspots", "sunspots", [f"{int(y)}-01-01" for y in d["YEAR"]], d["SUNACTIVITY"].to_numpy(np.float64), 11,
                 _licence("statsmodels.datasets.sunspots (yearly sunspot activity, SUNACTIVITY)", sunspots),
                 "as shipped (yearly values, one decimal)")
 

@@ -141,7 +141,7 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     csv = out / csv_name
     with open(csv, "w", newline="\n") as f:
-        f.write(f"{'date' if task.key == 'co2' else 'year'},{task.column}\n")
+        f.write(f"date,{task.column}\n")
         for d, v in zip(dates, values):
             f.write(f"{d},{v:.3f}\n" if task.key == "co2" else f"{d},{v:.1f}\n")
 
