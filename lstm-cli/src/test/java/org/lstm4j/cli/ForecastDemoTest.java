@@ -59,6 +59,7 @@ class ForecastDemoTest {
         Map<String, double[]> lstm = forecasts(Files.readAllLines(csv), demo.get("dataset").get("column").asText(), "LSTM");
         JsonNode origins = demo.get("evaluation").get("per_origin");
         assertEquals(origins.size(), lstm.size(), "one LSTM forecast per origin");
+        double worst = 0;
         for (JsonNode o : origins) {
             double[] got = lstm.get(o.get("after").asText());
             JsonNode keras = o.get("keras_scaled");
@@ -74,8 +75,11 @@ class ForecastDemoTest {
                 }
                 assertTrue(Tolerance.DEFAULT.accepts(keras.get(h).asDouble(), scaled),
                         "origin after " + o.get("after").asText() + ", step " + (h + 1) + ": " + scaled + " vs Keras " + keras.get(h));
+                worst = Math.max(worst, Math.abs(scaled - keras.get(h).asDouble()));
             }
         }
+        System.out.printf("demo %s on %s: max |difference| from Keras %.3g (model units) over %d origins%n", name, backend, worst,
+                origins.size());
         BufferedImage image = ImageIO.read(png.toFile());
         assertTrue(image.getWidth() >= 800 && image.getHeight() >= 400, "chart size " + image.getWidth() + "x" + image.getHeight());
     }
