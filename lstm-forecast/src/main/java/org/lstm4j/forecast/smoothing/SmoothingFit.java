@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresProblem;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
@@ -66,10 +67,17 @@ final class SmoothingFit {
      * a quarterly series whose optimum lies on the bound alpha = 1).
      */
     SmoothingParameters parameters() {
-        SmoothingParameters best = null;
-        double bestSse = Double.POSITIVE_INFINITY;
-        for (SmoothingParameters from : gridStarts(heuristic())) {
-            SmoothingParameters p = leastSquares(from);
+        List<SmoothingParameters> starts = gridStarts(heuristic());
+        SmoothingParameters best = starts.get(0);
+        double bestSse = SmoothedSeries.of(model, best, y).sse();
+        bestSse = Double.isNaN(bestSse) ? Double.POSITIVE_INFINITY : bestSse;
+        for (SmoothingParameters from : starts) {
+            SmoothingParameters p;
+            try {
+                p = leastSquares(from);
+            } catch (MathIllegalStateException notConverged) {
+                continue;  // out of evaluations (or another failure to converge) from this start: the other starts remain
+            }
             double sse = SmoothedSeries.of(model, p, y).sse();
             if (sse < bestSse) {
                 bestSse = sse;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Small cases worked out by hand in the comments; statsmodels' agreement is in StatsmodelsAgreementTest. */
@@ -47,6 +48,28 @@ class ExponentialSmoothingTest {
         }
         SmoothedSeries fit = hw.fit(y);
         assertTrue(fit.sse() <= hw.run(truth, y).sse(), "SSE " + fit.sse() + " vs the guess's " + hw.run(truth, y).sse());
+    }
+
+    @Test
+    void aSearchThatRunsOutOfEvaluationsLeavesTheOtherStarts() {
+        // both series sent multiplicative Holt-Winters' search past its 2,000 evaluations from some start
+        // (TooManyEvaluationsException escaped the fit before): growth by 60% a step, and a yearly spike of 12 orders
+        double[] growth = new double[60];
+        double[] spikes = new double[36];
+        for (int t = 0; t < growth.length; t++) {
+            growth[t] = Math.pow(1.6, t);
+        }
+        for (int t = 0; t < spikes.length; t++) {
+            spikes[t] = t % 12 == 11 ? 1e6 : 1e-6;
+        }
+        for (double[] y : new double[][] {growth, spikes}) {
+            for (ExponentialSmoothing model : new ExponentialSmoothing[] {ExponentialSmoothing.simple(),
+                ExponentialSmoothing.holtWintersAdditive(12), ExponentialSmoothing.holtWintersMultiplicative(12)}) {
+                SmoothedSeries fit = model.fit(y);
+                assertTrue(Double.isFinite(fit.sse()), model + ": SSE " + fit.sse());
+                assertTrue(Arrays.stream(fit.forecast(12)).allMatch(Double::isFinite), model + ": " + Arrays.toString(fit.forecast(12)));
+            }
+        }
     }
 
     @Test
