@@ -10,7 +10,7 @@ mkdir -p "$(dirname "$out")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 {
-  echo "# tools/demo/run_demos.sh on $(git rev-parse HEAD)$(git diff --quiet HEAD -- . ':!benchmarks' || echo ' (with uncommitted changes)')"
+  echo "# tools/demo/run_demos.sh on $(git rev-parse HEAD)$(git diff --quiet HEAD -- . ':!benchmarks' ':!*.md' || echo ' (with uncommitted changes)')"
   echo "# $(date -u +%FT%TZ); $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   ./lstm backends > /dev/null  # builds the tool first, so that no build is timed
   for demo in co2 sunspots; do
@@ -22,7 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
   echo
   echo "\$ mvn -pl lstm-forecast test -Dtest=StatsmodelsAgreementTest   (our fit's SSE against statsmodels 0.15.0's)"
   mvn -q -B -ntp -pl lstm-forecast test -Dtest=StatsmodelsAgreementTest -Dsurefire.failIfNoSpecifiedTests=false 2>&1 \
-    | grep -E ': SSE ' | sed 's/; alpha=.*//'
+    | sed 's/\x1b\[[0-9;]*m//g' | grep -E ': SSE ' | sed 's/; alpha=.*//'
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$out"
 cat "$out"
