@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lstm4j.backend.Backends;
-import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.backend.java.fast.FastJavaBackendProvider;
 import org.lstm4j.forecast.Accuracy;
 import org.lstm4j.forecast.Forecaster;
 import org.lstm4j.forecast.Scaling;
@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
         description = {"Forecast a time series with an LSTM model and score it on a held-out tail against naive forecasts and",
             "exponential smoothing, from one or several forecast origins (MASE, sMAPE, RMSE, MAE, MAPE).",
             "With --demo: the Mauna Loa CO2 record and an LSTM trained on it in Keras (shipped with lstm4j), on the",
-            "embedded java backend, writing forecast.csv and forecast.png."})
+            "embedded default backend (java-fast), writing forecast.csv and forecast.png."})
 final class ForecastCommand implements Callable<Integer> {
 
     static final String DEMO = "/org/lstm4j/examples/demo/";
@@ -90,7 +90,7 @@ final class ForecastCommand implements Callable<Integer> {
     @Option(names = "--season", paramLabel = "S", description = "Season length: seasonal naive, Holt-Winters and the MASE scale (default: the model's recorded season, else 1).")
     Integer season;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the rules of 'lstm backends'; the embedded java backend with --demo).")
+    @Option(names = "--backend", paramLabel = "NAME", description = "Backend (default: the rules of 'lstm backends'; the embedded default, java-fast, with --demo).")
     String backend;
 
     @Option(names = "--mode", description = "SLIDING_WINDOW (default: re-read the latest window, as window-trained models expect) or STATEFUL.")
@@ -154,7 +154,7 @@ final class ForecastCommand implements Callable<Integer> {
 
         String chosen = backend;
         if (chosen == null && demo != null && System.getProperty(Backends.PROPERTY) == null && System.getenv(Backends.ENVIRONMENT_VARIABLE) == null) {
-            chosen = ReferenceBackendProvider.NAME;  // the demo shows the embedded default, which needs no native code
+            chosen = FastJavaBackendProvider.NAME;  // the demo shows the embedded default, which needs no native code
         }
         long started = System.nanoTime();
         List<ForecastMethod> methods = new ArrayList<>(ClassicalMethods.fitted(training, s));

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lstm4j.backend.Backends;
 import org.lstm4j.testing.Tolerance;
 
 /**
@@ -91,6 +94,9 @@ class ForecastDemoTest {
                 dir.resolve("f.png").toString());
         assertEquals("0", r[0], r[1] + r[2]);
         String out = r[1];
+        if (System.getenv(Backends.ENVIRONMENT_VARIABLE) == null && System.getProperty(Backends.PROPERTY) == null) {
+            assertTrue(out.contains("; backend java-fast\n"), "the demo runs on the embedded default: " + out);
+        }
         Map<String, Double> mase = new HashMap<>();
         Matcher row = Pattern.compile("(?m)^  (\\S.*?)\\s+(\\d+\\.\\d{3}) ± (\\d+\\.\\d{3})").matcher(out);
         while (row.find()) {
@@ -125,14 +131,14 @@ class ForecastDemoTest {
     /** The CSV's forecasts of one forecaster (name prefix), by origin label, in step order. */
     static Map<String, double[]> forecasts(List<String> lines, String column, String forecaster) {
         assertEquals("forecaster,origin,step,date," + column + "_forecast," + column + "_actual", lines.get(0));
-        Map<String, List<Double>> rows = new java.util.LinkedHashMap<>();
+        Map<String, List<Double>> rows = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", -1);
             if (f[0].startsWith(forecaster)) {
-                rows.computeIfAbsent(f[1], k -> new java.util.ArrayList<>()).add(Double.parseDouble(f[4]));
+                rows.computeIfAbsent(f[1], k -> new ArrayList<>()).add(Double.parseDouble(f[4]));
             }
         }
-        Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        Map<String, double[]> out = new LinkedHashMap<>();
         rows.forEach((k, v) -> out.put(k, v.stream().mapToDouble(Double::doubleValue).toArray()));
         return out;
     }
