@@ -16,6 +16,7 @@ import org.lstm4j.backend.Backends;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Spoken keywords (the ten digits, yes, no, stop, go) from WAV files: lstm-audio reads and resamples the audio and
@@ -223,9 +224,9 @@ public final class SpeechExample {
                 int right = 0;
                 for (int from = 0; from < clips.size(); from += 256) {
                     int to = Math.min(clips.size(), from + 256);
-                    float[][] probabilities = p.predict(m.batch(clips.subList(from, to))).output().toArray2d();
+                    IntTensor classes = p.predict(m.batch(clips.subList(from, to))).argmax();
                     for (int i = from; i < to; i++) {
-                        right += argmax(probabilities[i - from]) == labels[i] ? 1 : 0;
+                        right += classes.get(i - from) == labels[i] ? 1 : 0;
                     }
                 }
                 System.out.printf(Locale.ROOT, "backend %-9s accuracy %.4f (%d of %d clips in %s); Keras: %.4f%n", p.backendName(),
@@ -269,13 +270,6 @@ public final class SpeechExample {
         return out.toString();
     }
 
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int k = 1; k < v.length; k++) {
-            best = v[k] > v[best] ? k : best;
-        }
-        return best;
-    }
 
     private static Audio read(Path f) {
         try {
