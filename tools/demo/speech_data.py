@@ -22,6 +22,7 @@ word, and features.json (settings, standardisation, classes, voices, and the sam
 them) for tools/demo/train_speech.py, which adds Keras's outputs.
 """
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -89,6 +90,12 @@ def pre_pad(seqs):
     return x
 
 
+def dumps(doc):
+    """JSON with every list of numbers on one line (a frame's 13 coefficients, a sample's probabilities)."""
+    text = json.dumps(doc, indent=1)
+    return re.sub(r"\[\s*([-0-9.eE+, \n]+?)\s*\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text) + "\n"
+
+
 def main():
     if not shutil.which("espeak-ng"):
         raise SystemExit("speech_data.py needs espeak-ng: apt-get install espeak-ng")
@@ -148,7 +155,7 @@ def main():
         "data": {"clips": len(jobs), "train": int((~is_test).sum()), "test": int(is_test.sum()), "seed": SEED},
         "samples": samples,
     }
-    (RES / "features.json").write_text(json.dumps(doc, indent=1) + "\n")
+    (RES / "features.json").write_text(dumps(doc))
     print(f"{len(jobs)} clips: {(~is_test).sum()} train ({len(train_variants)} variants), {is_test.sum()} test "
           f"({len(test_variants)} variants: {', '.join(test_variants)}); frames {min(map(len, feats))}..{max(map(len, feats))}")
 

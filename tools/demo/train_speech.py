@@ -17,6 +17,7 @@ Writes into lstm-examples/src/main/resources/org/lstm4j/examples/speech/:
 """
 import json
 import os
+import re
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -32,6 +33,12 @@ RES = REPO / "lstm-examples/src/main/resources/org/lstm4j/examples/speech"
 SEED = 2311
 UNITS = 48
 EPOCHS = 30
+
+
+def dumps(doc):
+    """JSON with every list of numbers on one line (a frame's 13 coefficients, a sample's probabilities)."""
+    text = json.dumps(doc, indent=1)
+    return re.sub(r"\[\s*([-0-9.eE+, \n]+?)\s*\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text) + "\n"
 
 
 def main():
@@ -77,7 +84,7 @@ def main():
                        "final_train_accuracy": float(hist.history["accuracy"][-1]),
                        "held_out_voices_accuracy": float(test_acc), "held_out_clips": int(len(data["y_test"])),
                        "held_out_accuracy_per_word": per_word}
-    (RES / "features.json").write_text(json.dumps(doc, indent=1) + "\n")
+    (RES / "features.json").write_text(dumps(doc))
     print(f"train accuracy {hist.history['accuracy'][-1]:.3f}, held-out voices accuracy {test_acc:.3f} "
           f"on {len(data['y_test'])} clips")
     for s, p in zip(doc["samples"], probabilities):
