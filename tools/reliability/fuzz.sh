@@ -4,7 +4,7 @@
 # carries over between rounds and runs. A finding fails the run and is written as a crash file into
 # src/test/resources/.../<Test>Inputs/<method>/, where the normal build then replays it (regression mode).
 #
-#   tools/reliability/fuzz.sh                     # every target below, 1 round each
+#   tools/reliability/fuzz.sh                     # NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest WavFuzzTest and both Keras targets, 1 round each
 #   ROUNDS=12 tools/reliability/fuzz.sh OnnxImportFuzzTest     # an hour on the importer
 #   tools/reliability/fuzz.sh 'KerasImportFuzzTest#configImportsOrRefuses'   # one method of a class with several
 #
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-1}
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest 'KerasImportFuzzTest#importsOrRefuses' 'KerasImportFuzzTest#configImportsOrRefuses')
+  TARGETS=(NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest WavFuzzTest 'KerasImportFuzzTest#importsOrRefuses' 'KerasImportFuzzTest#configImportsOrRefuses')
 fi
 mkdir -p target/fuzz-logs
 for target in "${TARGETS[@]}"; do
