@@ -367,7 +367,15 @@ public final class Backends {
             return candidates.stream().filter(c -> c.provider != null);
         }
 
-        /** "onnx (org.lstm4j:lstm-backend-onnx), java, java-fast (org.lstm4j:lstm-backend-java)": backends by artifact. */
+        /**
+         * The backends on the class path by artifact, without starting any engine:
+         * "java, java-fast (org.lstm4j:lstm-backend-java), onnx (org.lstm4j:lstm-backend-onnx)".
+         */
+        public String describe() {
+            String loaded = describeLoaded();
+            return loaded.isEmpty() ? "none" : loaded;
+        }
+
         private String describeLoaded() {
             return loaded().collect(Collectors.groupingBy(c -> c.provider.artifact(), java.util.TreeMap::new,
                     Collectors.mapping(c -> c.provider.name(), Collectors.joining(", "))))

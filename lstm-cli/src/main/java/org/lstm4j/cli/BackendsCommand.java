@@ -24,16 +24,16 @@ final class BackendsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Backends.Report report = Backends.defaultSelector().report(backend);
-        out.printf("%-8s %-9s %-11s %s%n", "NAME", "PRIORITY", "STATUS", "DETAIL");
+        out.printf("%-10s %-9s %-11s %s%n", "NAME", "PRIORITY", "STATUS", "DETAIL");
         for (Backends.Candidate c : report.candidates()) {
             if (c.provider().isEmpty()) {
-                out.printf("%-8s %-9s %-11s %s%n", "?", "-", "broken", c.loadError().map(Throwable::toString).orElse(""));
+                out.printf("%-10s %-9s %-11s %s%n", "?", "-", "broken", c.loadError().map(Throwable::toString).orElse(""));
                 continue;
             }
             BackendProvider p = c.provider().get();
             Availability a = c.availability();
             boolean chosen = report.chosen().map(x -> x == p).orElse(false);
-            out.printf("%-8s %-9d %-11s %s%n", p.name(), p.priority(), a.available() ? (chosen ? "CHOSEN" : "available") : "unavailable",
+            out.printf("%-10s %-9d %-11s %s%n", p.name(), p.priority(), a.available() ? (chosen ? "CHOSEN" : "available") : "unavailable",
                     a.available() ? p.artifact() + ", capabilities: " + p.capabilities().size() : a.reason());
         }
         out.println();
