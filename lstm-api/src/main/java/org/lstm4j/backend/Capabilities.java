@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.ActivationLayer;
+import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
+import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
@@ -33,6 +38,18 @@ public final class Capabilities {
             if (!l.hasDefaultActivations()) {
                 need.add(Capability.CUSTOM_ACTIVATIONS);
             }
+        }
+        for (Layer l : model.layers()) {
+            Activation a = l instanceof DenseLayer d ? d.activation() : l instanceof ActivationLayer al ? al.activation() : null;
+            if (a != null && a.kind() == Activation.Kind.LOG_SOFTMAX) {
+                need.add(Capability.LOG_SOFTMAX);
+            }
+            if (l instanceof EmbeddingLayer) {
+                need.add(Capability.TOKEN_INPUTS);
+            }
+        }
+        if (model.masksInput()) {
+            need.add(Capability.MASKS);
         }
         for (Port p : model.inputPorts()) {
             if (p.role() == Port.Role.SEQUENCE_LENGTHS) {

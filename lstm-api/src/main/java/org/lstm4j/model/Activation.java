@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * An activation function as the ONNX LSTM operator names them (with its {@code alpha} and
- * {@code beta} where it takes them), plus {@code Linear} and {@code Softmax} for dense layers.
+ * {@code beta} where it takes them), plus {@code Linear}, {@code Softmax} and {@code LogSoftmax}
+ * (over the last axis) for dense layers and classification heads.
  *
  * <p>{@code HardSigmoid} computes {@code max(0, min(1, alpha * x + beta))}. Keras 2 and ONNX use
  * alpha 0.2, beta 0.5 ({@link #hardSigmoid()}); Keras 3 computes {@code relu6(x + 3) / 6}, which is
@@ -21,7 +22,9 @@ public record Activation(Kind kind, float alpha, float beta) {
         /** Identity; for dense layers (the LSTM equivalent is {@code Affine} with alpha 1, beta 0). */
         LINEAR("Linear"),
         /** Softmax over the last axis; dense layers only, since it is not elementwise. */
-        SOFTMAX("Softmax");
+        SOFTMAX("Softmax"),
+        /** {@code log(softmax(x))} over the last axis, computed as {@code x - max - log(sum(exp(x - max)))}; dense layers only. */
+        LOG_SOFTMAX("LogSoftmax");
 
         private final String onnxName;
 
@@ -33,9 +36,9 @@ public record Activation(Kind kind, float alpha, float beta) {
             return onnxName;
         }
 
-        /** Whether the function maps each element on its own (all but softmax). */
+        /** Whether the function maps each element on its own (all but softmax and log-softmax). */
         public boolean isElementwise() {
-            return this != SOFTMAX;
+            return this != SOFTMAX && this != LOG_SOFTMAX;
         }
     }
 
@@ -113,6 +116,11 @@ public record Activation(Kind kind, float alpha, float beta) {
         return new Activation(Kind.SOFTMAX, 0f, 0f);
     }
 
+    /** Log-softmax over the last axis (PyTorch {@code log_softmax(dim=-1)}, Keras {@code "log_softmax"}, ONNX {@code LogSoftmax}). */
+    public static Activation logSoftmax() {
+        return new Activation(Kind.LOG_SOFTMAX, 0f, 0f);
+    }
+
     /**
      * The activation an ONNX {@code activations} entry names, with the operator's defaults for
      * alpha and beta where the model gives none ({@code NaN}).
@@ -156,8 +164,33 @@ public record Activation(Kind kind, float alpha, float beta) {
     }
 
     /**
-     * The function, in double, as the ONNX operator specification defines it. Softmax is not
-     * elementwise and is refused here.
+     * Applies the function to one vector in place, in double: elementwise, or softmax and
+     * log-softmax over the whole vector (shifted by its maximum, so that large values do not overflow).
+     */
+    public void applyInPlace(double[] v) {
+        if (kind.isElementwise()) {
+            for (int u = 0; u < v.length; u++) {
+                v[u] = apply(v[u]);
+            }
+            return;
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (double e : v) {
+            max = Math.max(max, e);
+        }
+        double total = 0;
+        for (double e : v) {
+            total += Math.exp(e - max);
+        }
+        double logTotal = Math.log(total);
+        for (int u = 0; u < v.length; u++) {
+            v[u] = kind == Kind.SOFTMAX ? Math.exp(v[u] - max) / total : v[u] - max - logTotal;
+        }
+    }
+
+    /**
+     * The function, in double, as the ONNX operator specification defines it. Softmax and
+     * log-softmax are not elementwise and are refused here ({@link #applyInPlace(double[])}).
      */
     public double apply(double x) {
         switch (kind) {
@@ -173,7 +206,7 @@ public record Activation(Kind kind, float alpha, float beta) {
             case SOFTSIGN: return x / (1.0 + Math.abs(x));
             case SOFTPLUS: return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0.0);
             case LINEAR: return x;
-            default: throw new UnsupportedOperationException("softmax is not elementwise");
+            default: throw new UnsupportedOperationException(kind.onnxName + " is not elementwise");
         }
     }
 

@@ -24,6 +24,7 @@ public final class LstmLayer implements Layer {
     private final Activation hiddenActivation;
     private final float cellClip;
     private final boolean coupledInputForget;
+    private final MaskedOutput maskedOutput;
     private final List<LstmWeights> weights;
 
     private LstmLayer(Builder b) {
@@ -39,6 +40,7 @@ public final class LstmLayer implements Layer {
         this.hiddenActivation = b.hiddenActivation;
         this.cellClip = b.cellClip;
         this.coupledInputForget = b.coupledInputForget;
+        this.maskedOutput = b.maskedOutput;
         this.weights = List.copyOf(b.weights);
     }
 
@@ -59,6 +61,7 @@ public final class LstmLayer implements Layer {
         b.hiddenActivation = hiddenActivation;
         b.cellClip = cellClip;
         b.coupledInputForget = coupledInputForget;
+        b.maskedOutput = maskedOutput;
         b.weights.addAll(weights);
         return b;
     }
@@ -128,6 +131,11 @@ public final class LstmLayer implements Layer {
         return weights.get(0).hasPeepholes();
     }
 
+    /** What a sequence output holds at masked steps ({@link MaskedOutput#ZERO} unless an importer says otherwise). */
+    public MaskedOutput maskedOutput() {
+        return maskedOutput;
+    }
+
     /** The weights of each direction: forward first, then backward. */
     public List<LstmWeights> weights() {
         return weights;
@@ -165,7 +173,7 @@ public final class LstmLayer implements Layer {
                 && reversedOutputOrder == l.reversedOutputOrder && gateActivation.equals(l.gateActivation)
                 && cellActivation.equals(l.cellActivation) && hiddenActivation.equals(l.hiddenActivation)
                 && Float.compare(cellClip, l.cellClip) == 0 && coupledInputForget == l.coupledInputForget
-                && weights.equals(l.weights);
+                && maskedOutput == l.maskedOutput && weights.equals(l.weights);
     }
 
     @Override
@@ -196,6 +204,9 @@ public final class LstmLayer implements Layer {
         if (hasPeepholes()) {
             sb.append(", peepholes");
         }
+        if (maskedOutput == MaskedOutput.PREVIOUS) {
+            sb.append(", masked steps repeat the previous output");
+        }
         return sb.toString();
     }
 
@@ -213,6 +224,7 @@ public final class LstmLayer implements Layer {
         private Activation hiddenActivation = Activation.tanh();
         private float cellClip = Float.NaN;
         private boolean coupledInputForget;
+        private MaskedOutput maskedOutput = MaskedOutput.ZERO;
         private final List<LstmWeights> weights = new ArrayList<>();
 
         private Builder(int inputSize, int hiddenSize) {
@@ -264,6 +276,12 @@ public final class LstmLayer implements Layer {
             return this;
         }
 
+        /** What a sequence output holds at masked steps; {@link MaskedOutput#PREVIOUS} is Keras's default for a plain LSTM. */
+        public Builder maskedOutput(MaskedOutput maskedOutput) {
+            this.maskedOutput = Objects.requireNonNull(maskedOutput, "maskedOutput");
+            return this;
+        }
+
         /** The weights of each direction: one for forward or reverse, forward then backward for bidirectional. */
         public Builder weights(LstmWeights... perDirection) {
             this.weights.clear();
@@ -304,6 +322,10 @@ public final class LstmLayer implements Layer {
             }
             if (!Float.isNaN(cellClip) && !(cellClip > 0 && Float.isFinite(cellClip))) {
                 throw new IllegalArgumentException(where + ": cell clip must be positive and finite, got " + cellClip);
+            }
+            if (maskedOutput == MaskedOutput.PREVIOUS && direction == Direction.BIDIRECTIONAL) {
+                throw new IllegalArgumentException(where + ": masked steps can repeat the previous output in one direction only; "
+                        + "a bidirectional layer outputs zeros there (Keras's Bidirectional does)");
             }
             if (reversedOutputOrder && direction != Direction.REVERSE) {
                 throw new IllegalArgumentException(where + ": reversed output order (Keras go_backwards) needs direction REVERSE, got " + direction);

@@ -20,7 +20,9 @@ public record Port(String name, Role role, Layout layout, List<Integer> lstmLaye
     /** What a port carries. */
     public enum Role {
         SEQUENCE_INPUT(true), SEQUENCE_LENGTHS(true), INITIAL_HIDDEN(true), INITIAL_CELL(true),
-        OUTPUT(false), FINAL_HIDDEN(false), FINAL_CELL(false);
+        OUTPUT(false), FINAL_HIDDEN(false), FINAL_CELL(false),
+        /** Which steps are valid, {@code [batch, time]} (1 or true valid, 0 masked): a Keras {@code mask=} input. */
+        STEP_MASK(true);
 
         private final boolean input;
 
@@ -39,7 +41,7 @@ public record Port(String name, Role role, Layout layout, List<Integer> lstmLaye
 
     /** The axis layouts a port may have. */
     public enum Layout {
-        /** Sequences {@code [batch, time, features]}, vectors {@code [batch, features]}, lengths {@code [batch]}. */
+        /** Sequences {@code [batch, time, features]} (token ids and masks {@code [batch, time]}), vectors {@code [batch, features]}, lengths {@code [batch]}. */
         BATCH_MAJOR,
         /** Sequences {@code [time, batch, features]} (PyTorch {@code batch_first=False}, ONNX layout 0). */
         TIME_MAJOR,

@@ -5,15 +5,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * A sequential model of LSTM and dense layers over inputs of {@link #inputSize()} features per
- * step, with the graph inputs and outputs it was imported with. Immutable; built with
- * {@link #builder(int)}, which checks that each layer reads what the previous one writes.
+ * step, or over token ids when its first layer is an {@link EmbeddingLayer}, with the graph inputs
+ * and outputs it was imported with. Immutable; built with {@link #builder(int)}, which checks that
+ * each layer reads what the previous one writes.
  *
- * <p>A predictor takes {@code [batch, time, inputSize]} and returns {@code [batch, time, outputSize]}
- * when the last LSTM outputs sequences and every later layer keeps them, else {@code [batch, outputSize]}.
+ * <p>A predictor takes {@code [batch, time, inputSize]} (or token ids {@code [batch, time]} in
+ * {@code [0, inputSize)}) and returns {@code [batch, time, outputSize]} when the last LSTM outputs
+ * sequences and every later layer keeps them, else {@code [batch, outputSize]}. Before the first LSTM
+ * there may be an embedding (first) and a {@link MaskingLayer}; nothing else.
  */
 public final class SequenceModel {
 
@@ -31,6 +35,10 @@ public final class SequenceModel {
         this.metadata = Map.copyOf(b.metadata);
     }
 
+    /**
+     * A builder for a model over {@code inputSize} features per step; for a model over token ids, the
+     * vocabulary size of its first layer, an {@link EmbeddingLayer}.
+     */
     public static Builder builder(int inputSize) {
         return new Builder(inputSize);
     }
@@ -48,8 +56,27 @@ public final class SequenceModel {
         return name;
     }
 
+    /** Features per input step; for a model over token ids ({@link #readsTokens()}), the vocabulary size. */
     public int inputSize() {
         return inputSize;
+    }
+
+    /** Whether the input is token ids ({@link org.lstm4j.tensor.IntTensor}): the first layer is an {@link EmbeddingLayer}. */
+    public boolean readsTokens() {
+        return layers.get(0) instanceof EmbeddingLayer;
+    }
+
+    /** The embedding layer, for a model over token ids. */
+    public Optional<EmbeddingLayer> embedding() {
+        return readsTokens() ? Optional.of((EmbeddingLayer) layers.get(0)) : Optional.empty();
+    }
+
+    /**
+     * Whether the model makes a mask from its input: a {@link MaskingLayer}, or an embedding with
+     * {@link EmbeddingLayer#masksZero() mask_zero}.
+     */
+    public boolean masksInput() {
+        return layers.stream().anyMatch(l -> l instanceof MaskingLayer || l instanceof EmbeddingLayer e && e.masksZero());
     }
 
     public List<Layer> layers() {
@@ -166,13 +193,31 @@ public final class SequenceModel {
             if (layers.isEmpty()) {
                 throw new IllegalArgumentException("model '" + name + "' has no layers");
             }
-            if (!(layers.get(0) instanceof LstmLayer)) {
-                throw new IllegalArgumentException("model '" + name + "': the first layer must be an LSTM, got " + layers.get(0));
+            if (layers.stream().noneMatch(l -> l instanceof LstmLayer)) {
+                throw new IllegalArgumentException("model '" + name + "' has no LSTM layer");
             }
             int width = inputSize;
             boolean sequences = true;
+            boolean seenLstm = false;
             String previous = "the model input";
             for (Layer l : layers) {
+                if (l instanceof EmbeddingLayer && l != layers.get(0)) {
+                    throw new IllegalArgumentException("model '" + name + "': embedding layer '" + l.name()
+                            + "' must be the first layer (it reads the token ids)");
+                }
+                if (!seenLstm && !(l instanceof LstmLayer || l instanceof EmbeddingLayer || l instanceof MaskingLayer)) {
+                    throw new IllegalArgumentException("model '" + name + "': layer '" + l.name() + "' comes before the first LSTM, "
+                            + "where only an embedding and a masking layer may be, got " + l);
+                }
+                if (seenLstm && l instanceof MaskingLayer) {
+                    throw new IllegalArgumentException("model '" + name + "': masking layer '" + l.name()
+                            + "' must come before the first LSTM layer");
+                }
+                seenLstm |= l instanceof LstmLayer;
+                if (l instanceof EmbeddingLayer && l.inputSize() != width) {
+                    throw new IllegalArgumentException("model '" + name + "': embedding layer '" + l.name() + "' has a vocabulary of "
+                            + l.inputSize() + " ids but the model was built for " + width + " (SequenceModel.builder(vocabulary))");
+                }
                 if (l.inputSize() != width) {
                     throw new IllegalArgumentException("model '" + name + "': layer '" + l.name() + "' reads " + l.inputSize()
                             + " features but " + previous + " gives " + width);

@@ -1,32 +1,52 @@
 package org.lstm4j.predict;
 
 import java.util.Arrays;
-import java.util.List;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.lstm4j.model.LstmLayer;
-import org.lstm4j.model.OutputMode;
+import org.lstm4j.backend.Capability;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
-import org.lstm4j.tensor.TensorBuilder;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * The part of every predictor that does not depend on the engine: input checks with messages
- * that name the mismatch, the NaN policy, left padding (turned into right padding, the only
- * kind engines see), close semantics, the backend's name and the thread-safety claim. A backend
- * implements {@link #run} and, if it holds native resources, {@link #release}.
+ * that name the mismatch (token ids against the vocabulary included), the NaN policy, masks,
+ * close semantics, the backend's name and the thread-safety claim. A backend implements
+ * {@link #run} and, if it holds native resources, {@link #release}.
+ *
+ * <p>Masks ({@link StepMask}: lengths, masks given with the input, masking layers, {@code mask_zero})
+ * are resolved here once. An engine that declares {@link Capability#ARBITRARY_MASKS} gets the whole
+ * mask in {@link SequenceBatch#mask()} and computes {@link StepMask}'s equations itself. Any other
+ * engine gets only right-padded lengths: a contiguous mask is turned into them by rotating each row's
+ * valid steps to the front ({@link ContiguousMaskRun}), and a mask with holes is refused naming
+ * {@link Capability#ARBITRARY_MASKS}.
  */
 public abstract class AbstractPredictor implements Predictor {
+
+    /** What an engine compiled with the two-argument constructor declares: everything before token inputs and masks. */
+    private static final Set<Capability> LENGTHS_ONLY = EnumSet.complementOf(
+            EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS, Capability.LOG_SOFTMAX));
 
     protected final SequenceModel model;
     protected final PredictorOptions options;
     private final String backendName;
+    private final Set<Capability> capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /** An engine that knows sequence lengths but not masks or token ids. */
     protected AbstractPredictor(String backendName, SequenceModel model, PredictorOptions options) {
+        this(backendName, model, options, LENGTHS_ONLY);
+    }
+
+    /** An engine that declares {@code capabilities} (its provider's), which decide how masks reach {@link #run}. */
+    protected AbstractPredictor(String backendName, SequenceModel model, PredictorOptions options, Set<Capability> capabilities) {
         this.backendName = Objects.requireNonNull(backendName, "backendName");
         this.model = Objects.requireNonNull(model, "model");
         this.options = Objects.requireNonNull(options, "options");
+        this.capabilities = EnumSet.copyOf(capabilities);
     }
 
     @Override
@@ -54,15 +74,43 @@ public abstract class AbstractPredictor implements Predictor {
     public final Prediction predict(SequenceBatch batch) {
         ensureOpen();
         check(batch);
-        if (batch.padding() == Padding.LEFT && batch.isRagged()) {
-            return predictLeftPadded(batch);
+        StepMask mask = StepMask.resolve(model, batch);
+        if (mask == null) {
+            return run(unmasked(batch));
         }
-        return run(batch);
+        if (batch.hasMask() && !capabilities.contains(Capability.MASKS)) {
+            throw new IllegalArgumentException("backend '" + backendName() + "' does not declare " + Capability.MASKS
+                    + ": it cannot run a batch with a mask; pass sequence lengths for right or left padding, or use a backend that declares it");
+        }
+        if (capabilities.contains(Capability.ARBITRARY_MASKS)) {
+            return run(unmasked(batch).withMask(mask));
+        }
+        int[] hole = mask.firstHole();
+        if (hole != null) {
+            throw new IllegalArgumentException("row " + hole[0] + " of the batch has a masked step (step " + hole[1]
+                    + ") between valid ones; backend '" + backendName() + "' does not declare " + Capability.ARBITRARY_MASKS
+                    + " and runs only masks whose valid steps are contiguous (pre- or post-padding); the java and java-fast backends run any mask");
+        }
+        return ContiguousMaskRun.run(model, batch, mask, this::run, backendName());
+    }
+
+    /** The batch's input and state without lengths or mask. */
+    private static SequenceBatch unmasked(SequenceBatch batch) {
+        SequenceBatch b = batch.hasTokens() ? SequenceBatch.ofTokens(batch.tokens()) : SequenceBatch.of(batch.input());
+        if (!batch.hasInitialState()) {
+            return b;
+        }
+        return batch.continuesStreams() ? b.continuing(batch.initialState()) : b.withInitialState(batch.initialState());
     }
 
     /**
-     * Runs a checked batch on the engine. The batch's padding is {@link Padding#RIGHT} (or it has
-     * no short sequence); its initial state, if any, fits the model.
+     * Runs a checked batch on the engine. Without {@link Capability#ARBITRARY_MASKS}, the batch has
+     * no mask and at most right-padded lengths ({@link SequenceBatch#isRagged()}), and the engine
+     * computes {@link StepMask}'s equations for that trailing mask with {@link org.lstm4j.model.MaskedOutput#ZERO}
+     * outputs (ONNX's {@code sequence_lens}; a {@code go_backwards} layer's output is in processing order
+     * over the whole time axis, so its padding's zeros come first); with it,
+     * the batch's {@link SequenceBatch#mask()} is the whole mask and the engine computes
+     * {@link StepMask}'s equations. Token ids lie in the vocabulary; the initial state, if any, fits.
      */
     protected abstract Prediction run(SequenceBatch batch);
 
@@ -88,24 +136,49 @@ public abstract class AbstractPredictor implements Predictor {
     }
 
     private void check(SequenceBatch batch) {
-        FloatTensor x = batch.input();
-        if (x.dim(2) != model.inputSize()) {
+        if (model.readsTokens() != batch.hasTokens()) {
+            throw new IllegalArgumentException(model.readsTokens()
+                    ? "model '" + model.name() + "' reads token ids [batch, time] (it starts with an embedding); got features "
+                            + Arrays.toString(batch.input().shape())
+                    : "model '" + model.name() + "' reads features [batch, time, " + model.inputSize() + "]; got token ids "
+                            + Arrays.toString(batch.tokens().shape()));
+        }
+        if (batch.hasTokens()) {
+            checkTokens(batch.tokens(), model.embedding().orElseThrow());
+        } else if (batch.input().dim(2) != model.inputSize()) {
+            FloatTensor x = batch.input();
             throw new IllegalArgumentException("input " + Arrays.toString(x.shape()) + " has " + x.dim(2)
                     + " features per step; model '" + model.name() + "' expects [batch, time, " + model.inputSize() + "]");
         }
-        if (x.dim(0) < 1 || x.dim(1) < 1) {
-            throw new IllegalArgumentException("input " + Arrays.toString(x.shape()) + " is empty; at least one sequence of one step is needed");
+        if (batch.batchSize() < 1 || batch.timeSteps() < 1) {
+            throw new IllegalArgumentException("input of " + batch.batchSize() + " sequence(s) of " + batch.timeSteps()
+                    + " step(s) is empty; at least one sequence of one step is needed");
         }
         if (batch.hasInitialState()) {
-            batch.initialState().requireFits(model, x.dim(0));
+            batch.initialState().requireFits(model, batch.batchSize());
         }
         if (options.nanPolicy() == NanPolicy.REJECT) {
-            rejectNonFinite("input", x);
+            if (!batch.hasTokens()) {
+                rejectNonFinite("input", batch.input());
+            }
             if (batch.hasInitialState()) {
                 for (int i = 0; i < batch.initialState().layers().size(); i++) {
                     rejectNonFinite("initial hidden state of LSTM layer " + i, batch.initialState().layer(i).hidden());
                     rejectNonFinite("initial cell state of LSTM layer " + i, batch.initialState().layer(i).cell());
                 }
+            }
+        }
+    }
+
+    /** Ids outside the vocabulary are the caller's error, named here, never an engine's index exception or a clamp. */
+    static void checkTokens(IntTensor tokens, EmbeddingLayer embedding) {
+        int time = tokens.dim(1);
+        int vocabulary = embedding.vocabularySize();
+        for (int k = 0; k < tokens.size(); k++) {
+            int id = tokens.get(k);
+            if (id < 0 || id >= vocabulary) {
+                throw new IllegalArgumentException("token id " + id + " at row " + k / time + ", step " + k % time
+                        + " is outside the vocabulary [0, " + vocabulary + ") of embedding layer '" + embedding.name() + "'");
             }
         }
     }
@@ -127,45 +200,5 @@ public abstract class AbstractPredictor implements Predictor {
             flat /= shape[a];
         }
         return idx;
-    }
-
-    /**
-     * Left padding: rotate each sequence so its valid steps come first, run right-padded, and
-     * rotate sequence outputs back so each stays at its input's position. Padding positions hold
-     * what the right-padded run gives past a sequence's end.
-     */
-    private Prediction predictLeftPadded(SequenceBatch batch) {
-        List<LstmLayer> lstms = model.lstmLayers();
-        if (lstms.get(lstms.size() - 1).outputMode() == OutputMode.LAST_STEP) {
-            throw new IllegalArgumentException("model '" + model.name() + "' outputs the batch's last time step (LAST_STEP), "
-                    + "which is padding for right-padded sequences; left padding is supported for SEQUENCES and FINAL_STATE outputs");
-        }
-        int[] lengths = batch.lengths();
-        int[] shifts = new int[lengths.length];
-        for (int b = 0; b < shifts.length; b++) {
-            shifts[b] = batch.timeSteps() - lengths[b];
-        }
-        FloatTensor x = rotateTime(batch.input(), shifts, true);
-        Prediction p = run(SequenceBatch.of(x).withLengths(lengths).withInitialState(batch.initialState()));
-        FloatTensor out = p.output().rank() == 3 ? rotateTime(p.output(), shifts, false) : p.output();
-        return new Prediction(out, p.finalState());
-    }
-
-    /** Rotates each sequence's time axis: forward moves step {@code shift} to 0, backward undoes it. */
-    private static FloatTensor rotateTime(FloatTensor t, int[] shifts, boolean forward) {
-        int b = t.dim(0);
-        int time = t.dim(1);
-        int f = t.dim(2);
-        float[] src = t.toArray();
-        TensorBuilder out = new TensorBuilder(b, time, f);
-        float[] dst = out.values();
-        for (int s = 0; s < b; s++) {
-            for (int k = 0; k < time; k++) {
-                int from = forward ? (k + shifts[s]) % time : k;
-                int to = forward ? k : (k + shifts[s]) % time;
-                System.arraycopy(src, (s * time + from) * f, dst, (s * time + to) * f, f);
-            }
-        }
-        return out.build();
     }
 }

@@ -9,6 +9,7 @@ import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.TensorBuilder;
 
 /**
@@ -28,47 +29,81 @@ public final class PortBinding {
      * @throws IllegalArgumentException for an unknown name (listing the model's inputs) or a shape that does not fit
      */
     public static SequenceBatch toBatch(SequenceModel model, Map<String, FloatTensor> tensors, Map<String, int[]> lengths) {
-        Map<String, Port> inputs = new LinkedHashMap<>();
-        for (Port p : model.inputPorts()) {
-            inputs.put(p.name(), p);
-        }
-        for (String name : tensors.keySet()) {
-            Port p = inputs.get(name);
-            if (p == null || p.role() == Port.Role.SEQUENCE_LENGTHS) {
-                throw new IllegalArgumentException("model '" + model.name() + "' has no float input named '" + name
-                        + "'; its inputs are " + describe(model.inputPorts()));
-            }
-        }
+        Map<String, IntTensor> integers = new LinkedHashMap<>();
+        lengths.forEach((name, l) -> integers.put(name, IntTensor.of(l)));
         for (String name : lengths.keySet()) {
-            Port p = inputs.get(name);
+            Port p = inputPort(model, name);
             if (p == null || p.role() != Port.Role.SEQUENCE_LENGTHS) {
                 throw new IllegalArgumentException("model '" + model.name() + "' has no sequence-lengths input named '" + name
                         + "'; its inputs are " + describe(model.inputPorts()));
             }
         }
-        Port seqPort = model.inputPorts().stream().filter(p -> p.role() == Port.Role.SEQUENCE_INPUT).findFirst().orElseThrow();
-        FloatTensor x = tensors.get(seqPort.name());
-        if (x == null) {
-            throw new IllegalArgumentException("input '" + seqPort.name() + "' (the sequence, " + layoutText(seqPort, model) + ") is missing");
-        }
-        if (x.rank() != 3) {
-            throw new IllegalArgumentException("input '" + seqPort.name() + "' must be " + layoutText(seqPort, model) + ", got "
-                    + Arrays.toString(x.shape()));
-        }
-        if (seqPort.layout() == Port.Layout.TIME_MAJOR) {
-            x = x.swapFirstAxes();
-        }
-        SequenceBatch batch = SequenceBatch.of(x);
-        int b = x.dim(0);
+        return toBatch(model, tensors, integers, true);
+    }
 
+    /**
+     * Builds a batch from named tensors as a {@code .npy} file holds them: float tensors (features,
+     * states) and integer tensors, whose port says what they are: token ids {@code [batch, time]} for the
+     * sequence input of a model that starts with an embedding, lengths {@code [batch]}, or a mask
+     * {@code [batch, time]} (1 valid, 0 masked).
+     *
+     * @throws IllegalArgumentException for an unknown name (listing the model's inputs), a float tensor where
+     *                                  integers belong or the reverse, or a shape that does not fit
+     */
+    public static SequenceBatch batchOf(SequenceModel model, Map<String, FloatTensor> floats, Map<String, IntTensor> integers) {
+        return toBatch(model, floats, integers, false);
+    }
+
+    private static Port inputPort(SequenceModel model, String name) {
+        return model.inputPorts().stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static boolean takesIntegers(SequenceModel model, Port p) {
+        return p.role() == Port.Role.SEQUENCE_LENGTHS || p.role() == Port.Role.STEP_MASK
+                || p.role() == Port.Role.SEQUENCE_INPUT && model.readsTokens();
+    }
+
+    private static SequenceBatch toBatch(SequenceModel model, Map<String, FloatTensor> tensors, Map<String, IntTensor> integers,
+                                         boolean lengthsChecked) {
+        for (String name : tensors.keySet()) {
+            Port p = inputPort(model, name);
+            if (p == null || takesIntegers(model, p)) {
+                throw new IllegalArgumentException("model '" + model.name() + "' has no float input named '" + name
+                        + "'; its inputs are " + describe(model.inputPorts()));
+            }
+        }
+        for (String name : integers.keySet()) {
+            Port p = inputPort(model, name);
+            if (!lengthsChecked && (p == null || !takesIntegers(model, p))) {
+                throw new IllegalArgumentException("model '" + model.name() + "' has no integer input (token ids, lengths or mask) named '"
+                        + name + "'; its inputs are " + describe(model.inputPorts()));
+            }
+        }
+        Port seqPort = model.inputPorts().stream().filter(p -> p.role() == Port.Role.SEQUENCE_INPUT).findFirst().orElseThrow();
+        SequenceBatch batch = model.readsTokens() ? tokenBatch(model, seqPort, integers.get(seqPort.name()))
+                : featureBatch(model, seqPort, tensors.get(seqPort.name()));
+        int b = batch.batchSize();
+        for (Port p : model.inputPorts()) {
+            IntTensor v = integers.get(p.name());
+            if (v == null) {
+                continue;
+            }
+            if (p.role() == Port.Role.SEQUENCE_LENGTHS) {
+                if (v.rank() != 1) {
+                    throw new IllegalArgumentException("input '" + p.name() + "' (sequence lengths) must be [batch], got "
+                            + Arrays.toString(v.shape()));
+                }
+                batch = batch.withLengths(v.toArray());
+            } else if (p.role() == Port.Role.STEP_MASK) {
+                IntTensor m = p.layout() == Port.Layout.TIME_MAJOR && v.rank() == 2 ? transpose(v) : v;
+                batch = batch.withMask(StepMask.of(m));
+            }
+        }
         List<LstmLayer> lstms = model.lstmLayers();
         FloatTensor[] h = new FloatTensor[lstms.size()];
         FloatTensor[] c = new FloatTensor[lstms.size()];
         boolean anyState = false;
         for (Port p : model.inputPorts()) {
-            if (p.role() == Port.Role.SEQUENCE_LENGTHS && lengths.containsKey(p.name())) {
-                batch = batch.withLengths(lengths.get(p.name()));
-            }
             if (p.role() != Port.Role.INITIAL_HIDDEN && p.role() != Port.Role.INITIAL_CELL) {
                 continue;
             }
@@ -93,6 +128,41 @@ public final class PortBinding {
             batch = batch.withInitialState(new ModelState(states));
         }
         return batch;
+    }
+
+    private static SequenceBatch featureBatch(SequenceModel model, Port seqPort, FloatTensor x) {
+        if (x == null) {
+            throw new IllegalArgumentException("input '" + seqPort.name() + "' (the sequence, " + layoutText(seqPort, model) + ") is missing");
+        }
+        if (x.rank() != 3) {
+            throw new IllegalArgumentException("input '" + seqPort.name() + "' must be " + layoutText(seqPort, model) + ", got "
+                    + Arrays.toString(x.shape()));
+        }
+        return SequenceBatch.of(seqPort.layout() == Port.Layout.TIME_MAJOR ? x.swapFirstAxes() : x);
+    }
+
+    private static SequenceBatch tokenBatch(SequenceModel model, Port seqPort, IntTensor ids) {
+        String layout = seqPort.layout() == Port.Layout.TIME_MAJOR ? "[time, batch]" : "[batch, time]";
+        if (ids == null) {
+            throw new IllegalArgumentException("input '" + seqPort.name() + "' (the token ids, " + layout + " int32 or int64) is missing");
+        }
+        if (ids.rank() != 2) {
+            throw new IllegalArgumentException("input '" + seqPort.name() + "' (token ids) must be " + layout + ", got "
+                    + Arrays.toString(ids.shape()));
+        }
+        return SequenceBatch.ofTokens(seqPort.layout() == Port.Layout.TIME_MAJOR ? transpose(ids) : ids);
+    }
+
+    private static IntTensor transpose(IntTensor t) {
+        int r = t.dim(0);
+        int c = t.dim(1);
+        int[] out = new int[r * c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                out[j * r + i] = t.get(i * c + j);
+            }
+        }
+        return IntTensor.of(new int[] {c, r}, out);
     }
 
     /** The prediction under the model's output names, in declaration order. */

@@ -2,6 +2,7 @@ package org.lstm4j.predict;
 
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Runs one compiled model on batches of sequences. A predictor owns its engine's native
@@ -39,6 +40,25 @@ public interface Predictor extends AutoCloseable {
     /** Runs {@code [batch, time, features]} from zero state with every sequence full length. */
     default Prediction predict(FloatTensor input) {
         return predict(SequenceBatch.of(input));
+    }
+
+    /** Runs {@code [batch, time, features]} from zero state; masked steps ({@code mask [batch, time]} false) are padding. */
+    default Prediction predict(FloatTensor input, StepMask mask) {
+        return predict(SequenceBatch.of(input).withMask(mask));
+    }
+
+    /**
+     * Runs token ids {@code [batch, time]} (a model that starts with an embedding) from zero state.
+     *
+     * @throws IllegalArgumentException for an id outside the vocabulary, naming its row, step and value
+     */
+    default Prediction predict(IntTensor tokens) {
+        return predict(SequenceBatch.ofTokens(tokens));
+    }
+
+    /** Runs token ids {@code [batch, time]} from zero state; masked steps are padding. */
+    default Prediction predict(IntTensor tokens, StepMask mask) {
+        return predict(SequenceBatch.ofTokens(tokens).withMask(mask));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Streaming on top of any {@link Predictor}: each call runs the chunk from the carried state
@@ -54,7 +55,31 @@ final class StatefulStream implements StreamingPredictor {
             throw new IllegalArgumentException("a chunk must be [streams, time, features] with " + streams
                     + " streams, got " + Arrays.toString(chunk.shape()));
         }
-        Prediction p = predictor.predict(SequenceBatch.of(chunk).withInitialState(state));
+        return advance(SequenceBatch.of(chunk));
+    }
+
+    @Override
+    public FloatTensor step(IntTensor tokens) {
+        if (tokens.rank() != 1 || tokens.dim(0) != streams) {
+            throw new IllegalArgumentException("a step of token ids must be [streams] = [" + streams + "], got "
+                    + Arrays.toString(tokens.shape()));
+        }
+        FloatTensor out = chunk(tokens.reshape(streams, 1));
+        return out.rank() == 3 ? out.reshape(streams, out.dim(2)) : out;
+    }
+
+    @Override
+    public FloatTensor chunk(IntTensor tokens) {
+        ensureOpen();
+        if (tokens.rank() != 2 || tokens.dim(0) != streams) {
+            throw new IllegalArgumentException("a chunk of token ids must be [streams, time] with " + streams
+                    + " streams, got " + Arrays.toString(tokens.shape()));
+        }
+        return advance(SequenceBatch.ofTokens(tokens));
+    }
+
+    private FloatTensor advance(SequenceBatch chunk) {
+        Prediction p = predictor.predict(chunk.continuing(state));
         state = p.finalState();
         return p.output();
     }

@@ -1,6 +1,7 @@
 package org.lstm4j.predict;
 
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Feeds a model one step (or one chunk) at a time for several independent streams, carrying
@@ -33,6 +34,27 @@ public interface StreamingPredictor extends AutoCloseable {
      *         else {@code [streams, out]} for the chunk's end
      */
     FloatTensor chunk(FloatTensor chunk);
+
+    /**
+     * Advances every stream by one token, for a model that starts with an embedding. A token its
+     * model masks (id 0 with {@code mask_zero}) leaves the stream's state as it was.
+     *
+     * @param tokens {@code [streams]}, one id per stream
+     * @return the model's output for that step, {@code [streams, out]}
+     */
+    default FloatTensor step(IntTensor tokens) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not stream token ids");
+    }
+
+    /**
+     * Advances every stream by {@code time} tokens.
+     *
+     * @param tokens {@code [streams, time]}
+     * @return as {@link #chunk(FloatTensor)}
+     */
+    default FloatTensor chunk(IntTensor tokens) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not stream token ids");
+    }
 
     /** The current state of every stream (immutable; cheap to keep). */
     ModelState snapshot();

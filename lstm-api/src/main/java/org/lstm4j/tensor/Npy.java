@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0, 2.0 and 3.0, as specified in
- * {@code numpy/lib/format.py}). Reads float32, float64, int32 and int64 in either byte order;
- * writes float32 and int32 lengths (version 1.0, little-endian). Fortran order and every other dtype are refused
+ * {@code numpy/lib/format.py}). Reads float32, float64, int32, int64 (either byte order) and bool;
+ * writes float32 and int32 (version 1.0, little-endian). Fortran order and every other dtype are refused
  * with {@link NpyFormatException}, and declared sizes are checked against the bytes present
  * before anything is allocated.
  */
@@ -121,6 +121,17 @@ public final class Npy {
                 }
                 return new NpyArray(dtype, shape, null, out);
             }
+            case BOOL: {
+                long[] out = new long[n];
+                for (int i = 0; i < n; i++) {
+                    byte v = data.get(i);
+                    if (v != 0 && v != 1) {
+                        throw new NpyFormatException("bool array holds byte " + v + " at flat index " + i + " (0 or 1 expected)");
+                    }
+                    out[i] = v;
+                }
+                return new NpyArray(dtype, shape, null, out);
+            }
             default: {
                 long[] out = new long[n];
                 data.asLongBuffer().get(out);
@@ -147,13 +158,23 @@ public final class Npy {
 
     /** Writes sequence lengths (or any int values) as a one-dimensional int32 .npy file. */
     public static void writeLengths(Path file, int[] lengths) throws IOException {
-        ByteBuffer body = ByteBuffer.allocate(lengths.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : lengths) {
-            body.putInt(v);
-        }
+        write(file, IntTensor.of(lengths));
+    }
+
+    /** Writes an int32 tensor (token ids, class indexes) as a version 1.0, little-endian, C-order .npy file. */
+    public static void write(Path file, IntTensor tensor) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            writeArray(out, "<i4", new int[] {lengths.length}, body.array());
+            write(out, tensor);
         }
+    }
+
+    /** Writes an int32 tensor as a version 1.0 .npy stream. */
+    public static void write(OutputStream out, IntTensor tensor) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(tensor.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < tensor.size(); i++) {
+            body.putInt(tensor.get(i));
+        }
+        writeArray(out, "<i4", tensor.shape(), body.array());
     }
 
     private static void writeArray(OutputStream out, String descr, int[] shape, byte[] littleEndianData) throws IOException {
@@ -193,7 +214,7 @@ public final class Npy {
                 return t;
             }
         }
-        throw new NpyFormatException("unsupported dtype '" + descr + "' (float32, float64, int32 and int64 are read)");
+        throw new NpyFormatException("unsupported dtype '" + descr + "' (float32, float64, int32, int64 and bool are read)");
     }
 
     private static int[] parseShape(String text) throws NpyFormatException {

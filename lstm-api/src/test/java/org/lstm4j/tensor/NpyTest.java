@@ -56,6 +56,33 @@ class NpyTest {
     }
 
     @Test
+    void readsInt64TokenIdsAsAnIntTensorOfTheSameShape() throws IOException {
+        IntTensor ids = Npy.read(sample("i8_token_ids.npy")).toIntTensor();
+        assertEquals(IntTensor.of(new int[][] {{3, 1, 0}, {11, 0, 0}}), ids);
+    }
+
+    @Test
+    void refusesAnInt64IdBeyondIntNamingWhere() throws IOException {
+        NpyArray a = Npy.read(sample("i8_too_large.npy"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, a::toIntTensor);
+        assertTrue(e.getMessage().contains("1099511627776") && e.getMessage().contains("index 1"), e.getMessage());
+    }
+
+    @Test
+    void readsABoolMaskAsOnesAndZeros() throws IOException {
+        NpyArray a = Npy.read(sample("b1_mask.npy"));
+        assertEquals(NpyArray.DType.BOOL, a.dtype());
+        assertEquals(IntTensor.of(new int[][] {{1, 1, 0}, {0, 1, 1}}), a.toIntTensor());
+    }
+
+    @Test
+    void writesInt32TokenIdsAsNumPyDoes() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Npy.write(out, IntTensor.of(3, 1, 2));
+        assertArrayEquals(sample("i4_lengths.npy"), out.toByteArray());
+    }
+
+    @Test
     void readsAScalar() throws IOException {
         NpyArray a = Npy.read(sample("scalar.npy"));
         assertEquals(0, a.shape().length);

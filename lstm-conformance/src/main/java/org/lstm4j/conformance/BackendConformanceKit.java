@@ -3,28 +3,22 @@ package org.lstm4j.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
-import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.OutputMode;
@@ -45,44 +39,9 @@ import org.lstm4j.testing.Tolerance;
  * contract; its expected values come from the reference engine (the LSTM equations in double,
  * itself checked against hand-computed and framework goldens) unless the rule says otherwise.
  * Rules whose feature the backend does not declare are skipped with the reason, never passed.
+ * The rules for token inputs, masks and heads are in {@link MaskAndTokenRules}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendConformanceKit {
-
-    private final BackendProvider oracle = new ReferenceBackendProvider();
-    private BackendProvider backend;
-
-    /** The backend under test. Called once per test class. */
-    protected abstract BackendProvider provider();
-
-    /** The tolerance against the reference engine; backends may only tighten it. */
-    protected Tolerance tolerance() {
-        return Tolerance.DEFAULT;
-    }
-
-    @BeforeAll
-    final void openBackend() {
-        backend = provider();
-        assertTrue(backend.availability().available(), () -> "backend '" + backend.name() + "' is unavailable here: "
-                + backend.availability().reason());
-    }
-
-    @AfterAll
-    final void noteBackend() {
-        backend = null;
-    }
-
-    protected final BackendProvider backend() {
-        return backend;
-    }
-
-    /** Skips the calling rule when the backend does not declare all of {@code needed}. */
-    protected final void requireCapabilities(Set<Capability> needed, String rule) {
-        Set<Capability> missing = EnumSet.noneOf(Capability.class);
-        missing.addAll(needed);
-        missing.removeAll(backend.capabilities());
-        assumeTrue(missing.isEmpty(), () -> "skipped: backend '" + backend.name() + "' declares no " + missing + ", which " + rule + " needs");
-    }
+public abstract class BackendConformanceKit extends MaskAndTokenRules {
 
     static Stream<KitCase> referenceCases() {
         return KitCase.referenceAgreement().stream();
@@ -95,11 +54,11 @@ public abstract class BackendConformanceKit {
     void agreesWithTheReferenceEngine(KitCase c) {
         requireCapabilities(c.requires(), "'" + c.name() + "'");
         Prediction expected;
-        try (Predictor ref = oracle.compile(c.model())) {
+        try (Predictor ref = oracle().compile(c.model())) {
             expected = ref.predict(c.batch());
         }
-        try (Predictor p = backend.compile(c.model())) {
-            assertClose(expected, p.predict(c.batch()), tolerance(), c.name() + " on backend '" + backend.name() + "'");
+        try (Predictor p = backend().compile(c.model())) {
+            assertClose(expected, p.predict(c.batch()), tolerance(), c.name() + " on backend '" + backend().name() + "'");
         }
     }
 
@@ -125,7 +84,7 @@ public abstract class BackendConformanceKit {
     /** Runs {@code model} on {@code batch} here and compares every graph output with the fixture's independent source. */
     private void assertFixtureOutputs(Fixture f, SequenceModel model, SequenceBatch batch) {
         requireCapabilities(KitCase.requirementsOf(model, batch), f.id());
-        try (Predictor p = backend.compile(model)) {
+        try (Predictor p = backend().compile(model)) {
             java.util.Map<String, FloatTensor> got = org.lstm4j.predict.PortBinding.toOutputs(model, p.predict(batch));
             for (java.util.Map.Entry<String, FloatTensor> e : f.expected().entrySet()) {
                 assertClose(e.getValue(), got.get(e.getKey()), f.tolerance(), f.id() + " output '" + e.getKey() + "' vs " + f.source());
@@ -165,7 +124,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.STREAMING), "streaming");
         SequenceModel m = streamingModel(100);
         FloatTensor x = RandomModels.input(new Random(101), 3, 20, 3);
-        try (Predictor p = backend.compile(m); StreamingPredictor s = p.stream(3)) {
+        try (Predictor p = backend().compile(m); StreamingPredictor s = p.stream(3)) {
             Prediction whole = p.predict(x);
             float[][][] steps = x.toArray3d();
             float[][][] expected = whole.output().toArray3d();
@@ -187,7 +146,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.STREAMING), "streaming");
         SequenceModel m = streamingModel(110);
         FloatTensor x = RandomModels.input(new Random(111), 2, 12, 3);
-        try (Predictor p = backend.compile(m); StreamingPredictor s = p.stream(2)) {
+        try (Predictor p = backend().compile(m); StreamingPredictor s = p.stream(2)) {
             Prediction whole = p.predict(x);
             FloatTensor a = s.chunk(timeSlice(x, 0, 5));
             FloatTensor b = s.chunk(timeSlice(x, 5, 12));
@@ -201,7 +160,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.STREAMING), "snapshot and restore");
         SequenceModel m = streamingModel(120);
         FloatTensor x = RandomModels.input(new Random(121), 2, 10, 3);
-        try (Predictor p = backend.compile(m); StreamingPredictor s = p.stream(2)) {
+        try (Predictor p = backend().compile(m); StreamingPredictor s = p.stream(2)) {
             s.chunk(timeSlice(x, 0, 4));
             ModelState saved = s.snapshot();
             FloatTensor first = s.chunk(timeSlice(x, 4, 10));
@@ -217,7 +176,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.STREAMING), "per-stream reset");
         SequenceModel m = streamingModel(130);
         FloatTensor x = RandomModels.input(new Random(131), 2, 6, 3);
-        try (Predictor p = backend.compile(m); StreamingPredictor s = p.stream(2)) {
+        try (Predictor p = backend().compile(m); StreamingPredictor s = p.stream(2)) {
             s.chunk(timeSlice(x, 0, 3));
             ModelState before = s.snapshot();
             s.reset(0);
@@ -234,7 +193,7 @@ public abstract class BackendConformanceKit {
         Random rnd = new Random(140);
         SequenceModel m = SequenceModel.builder(4).add(RandomModels.lstm(rnd, 4, 5, Direction.FORWARD, false).build()).build();
         FloatTensor x = RandomModels.input(rnd, 4, 9, 4);
-        try (Predictor p = backend.compile(m)) {
+        try (Predictor p = backend().compile(m)) {
             Prediction all = p.predict(x);
             for (int b = 0; b < 4; b++) {
                 Prediction alone = p.predict(x.slice0(b, b + 1));
@@ -253,7 +212,7 @@ public abstract class BackendConformanceKit {
             inputs.add(RandomModels.input(rnd, 2, 15, 4));
         }
         int threads = 8;
-        try (Predictor shared = backend.compile(m)) {
+        try (Predictor shared = backend().compile(m)) {
             List<FloatTensor> serial = new ArrayList<>();
             for (FloatTensor in : inputs) {
                 serial.add(shared.predict(in).output());
@@ -265,7 +224,7 @@ public abstract class BackendConformanceKit {
                     int offset = t;
                     futures.add(pool.submit(() -> {
                         // A predictor declared thread-safe is shared; otherwise each thread compiles its own, as the contract says.
-                        Predictor p = shared.isThreadSafe() ? shared : backend.compile(m);
+                        Predictor p = shared.isThreadSafe() ? shared : backend().compile(m);
                         try {
                             for (int round = 0; round < 20; round++) {
                                 int i = (offset + round) % inputs.size();
@@ -293,7 +252,7 @@ public abstract class BackendConformanceKit {
     void closingTwiceIsHarmlessAndUseAfterCloseFailsClearly() {
         Random rnd = new Random(160);
         SequenceModel m = SequenceModel.builder(2).add(RandomModels.lstm(rnd, 2, 3, Direction.FORWARD, false).build()).build();
-        Predictor p = backend.compile(m);
+        Predictor p = backend().compile(m);
         p.predict(RandomModels.input(rnd, 1, 2, 2));
         p.close();
         p.close();
@@ -305,7 +264,7 @@ public abstract class BackendConformanceKit {
     void aWrongFeatureCountIsRefusedWithBothSizes() {
         Random rnd = new Random(170);
         SequenceModel m = SequenceModel.builder(4).add(RandomModels.lstm(rnd, 4, 3, Direction.FORWARD, false).build()).build();
-        try (Predictor p = backend.compile(m)) {
+        try (Predictor p = backend().compile(m)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(RandomModels.input(rnd, 2, 5, 3)));
             assertTrue(e.getMessage().contains("3") && e.getMessage().contains("4"), () -> "message should name 3 and 4: " + e.getMessage());
         }
@@ -316,7 +275,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.INITIAL_STATE), "initial states");
         Random rnd = new Random(180);
         SequenceModel m = SequenceModel.builder(2).add(RandomModels.lstm(rnd, 2, 3, Direction.FORWARD, false).name("encoder").build()).build();
-        try (Predictor p = backend.compile(m)) {
+        try (Predictor p = backend().compile(m)) {
             SequenceBatch bad = SequenceBatch.of(RandomModels.input(rnd, 2, 3, 2)).withInitialState(ModelState.zeros(m, 3));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.predict(bad));
             assertTrue(e.getMessage().contains("encoder"), () -> "message should name the layer: " + e.getMessage());
@@ -328,7 +287,7 @@ public abstract class BackendConformanceKit {
         requireCapabilities(EnumSet.of(Capability.INITIAL_STATE), "initial states");
         SequenceModel m = streamingModel(190);
         FloatTensor x = RandomModels.input(new Random(191), 2, 10, 3);
-        try (Predictor p = backend.compile(m)) {
+        try (Predictor p = backend().compile(m)) {
             Prediction whole = p.predict(x);
             Prediction first = p.predict(timeSlice(x, 0, 6));
             Prediction second = p.predict(SequenceBatch.of(timeSlice(x, 6, 10)).withInitialState(first.finalState()));
@@ -341,8 +300,8 @@ public abstract class BackendConformanceKit {
     void theDeclaredBackendIsTheOneThatRan() {
         Random rnd = new Random(200);
         SequenceModel m = SequenceModel.builder(2).add(RandomModels.lstm(rnd, 2, 3, Direction.FORWARD, false).build()).build();
-        try (Predictor p = backend.compile(m)) {
-            assertEquals(backend.name(), p.backendName());
+        try (Predictor p = backend().compile(m)) {
+            assertEquals(backend().name(), p.backendName());
         }
     }
 

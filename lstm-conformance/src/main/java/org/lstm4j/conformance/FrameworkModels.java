@@ -3,21 +3,23 @@ package org.lstm4j.conformance;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MaskedOutput;
+import org.lstm4j.model.MaskingLayer;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.SequenceBatch;
-import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.testing.Fixture;
 import org.lstm4j.weights.DenseWeights;
+import org.lstm4j.weights.EmbeddingWeights;
 import org.lstm4j.weights.LstmWeights;
 
 /**
@@ -34,20 +36,17 @@ public final class FrameworkModels {
     public record Built(SequenceModel model, SequenceBatch batch) {
     }
 
+    /** The groups whose fixtures carry framework weight arrays and an "architecture" that {@link #build} reads. */
+    private static final List<String> GROUPS = List.of("pytorch", "keras", "pytorch-text", "keras-masks");
+
     /** Whether {@link #build} knows the fixture's framework. */
     public static boolean supports(Fixture f) {
-        return (f.group().equals("pytorch") || f.group().equals("keras")) && f.json().path("architecture").size() > 0;
+        return GROUPS.contains(f.group()) && f.json().path("architecture").size() > 0;
     }
 
     public static Built build(Fixture f) {
-        SequenceModel m = f.group().equals("pytorch") ? pytorch(f) : keras(f);
-        Map<String, int[]> lengths = f.lengthInputs();
-        SequenceBatch batch = PortBinding.toBatch(m, f.floatInputs(), lengths);
-        JsonNode masking = maskingLayer(f);
-        if (masking != null) {
-            batch = batch.withLengths(trailingMaskLengths(batch.input(), (float) masking.path("mask_value").asDouble(0)));
-        }
-        return new Built(m, batch);
+        SequenceModel m = f.group().startsWith("pytorch") ? pytorch(f) : keras(f);
+        return new Built(m, PortBinding.batchOf(m, f.floatInputs(), f.integerInputs()));
     }
 
     // ------------------------------------------------------------------ PyTorch nn.LSTM (+ nn.ReLU, nn.Linear)
@@ -61,7 +60,18 @@ public final class FrameworkModels {
         boolean batchFirst = a.get("batch_first").asBoolean();
         String head = a.path("head").isNull() ? "" : a.path("head").asText("");
         boolean lastStep = head.contains("last step");
-        SequenceModel.Builder b = SequenceModel.builder(in).name(f.id());
+        boolean finalState = head.contains("h_n[-1]");  // the last layer's final state: its forward direction only
+        if (finalState && bidi) {
+            throw new IllegalArgumentException(f.id() + ": h_n[-1] of a bidirectional LSTM is its backward direction alone");
+        }
+        boolean tokens = a.has("vocab");
+        SequenceModel.Builder b = SequenceModel.builder(tokens ? a.get("vocab").asInt() : in).name(f.id());
+        if (tokens) {
+            int vocab = a.get("vocab").asInt();
+            EmbeddingLayer e = EmbeddingLayer.of("embedding", EmbeddingWeights.fromPyTorch(vocab, a.get("embedding_dim").asInt(),
+                    array(f, "embedding.weight")));
+            b.add(a.path("padding_idx").isInt() ? e.withPaddingIndex(a.get("padding_idx").asInt()) : e);
+        }
         int width = in;
         for (int k = 0; k < layers; k++) {
             List<LstmWeights> w = new ArrayList<>();
@@ -71,7 +81,8 @@ public final class FrameworkModels {
             }
             boolean last = k == layers - 1;
             b.add(LstmLayer.builder(width, h).name("lstm_l" + k).direction(bidi ? Direction.BIDIRECTIONAL : Direction.FORWARD)
-                    .outputMode(last && lastStep ? OutputMode.LAST_STEP : OutputMode.SEQUENCES).weights(w).build());
+                    .outputMode(last && lastStep ? OutputMode.LAST_STEP : last && finalState ? OutputMode.FINAL_STATE : OutputMode.SEQUENCES)
+                    .weights(w).build());
             width = bidi ? 2 * h : h;
         }
         if (!head.isEmpty()) {
@@ -80,7 +91,7 @@ public final class FrameworkModels {
             }
             int units = a.get("head_units").asInt();
             b.add(DenseLayer.of("linear", DenseWeights.fromPyTorch(width, units, array(f, "linear.weight"),
-                    f.frameworkArray("linear.bias").orElse(null)), Activation.linear()));
+                    f.frameworkArray("linear.bias").orElse(null)), pytorchActivation(a.path("head_activation").asText("none"))));
         }
         Port.Layout seq = batchFirst ? Port.Layout.BATCH_MAJOR : Port.Layout.TIME_MAJOR;
         List<Integer> all = new ArrayList<>();
@@ -111,7 +122,9 @@ public final class FrameworkModels {
     private static SequenceModel keras(Fixture f) {
         JsonNode a = f.json().get("architecture");
         JsonNode shape = a.get("input_shapes").get(f.inputNames().get(0));
-        int in = shape.get(shape.size() - 1).asInt();
+        JsonNode first = a.get("keras_layers").get(0);
+        boolean tokens = "Embedding".equals(first.path("class").asText());
+        int in = tokens ? first.get("input_dim").asInt() : shape.get(shape.size() - 1).asInt();
         SequenceModel.Builder b = SequenceModel.builder(in).name(f.id());
         int width = in;
         boolean returnsState = false;
@@ -120,7 +133,15 @@ public final class FrameworkModels {
             String name = l.path("name").asText(cls.toLowerCase());
             switch (cls) {
                 case "Masking":
-                    break;  // becomes sequence lengths, see build()
+                    b.add(MaskingLayer.of(name, width, (float) l.path("mask_value").asDouble(0)));
+                    break;
+                case "Embedding": {
+                    int dim = l.get("output_dim").asInt();
+                    b.add(EmbeddingLayer.of(name, EmbeddingWeights.fromKeras(width, dim, array(f, name + "_embeddings")))
+                            .withMaskZero(l.path("mask_zero").asBoolean()));
+                    width = dim;
+                    break;
+                }
                 case "LSTM": {
                     LstmLayer layer = kerasLstm(f, l, name, width, List.of(name)).build();
                     returnsState |= l.path("return_state").asBoolean();
@@ -129,8 +150,9 @@ public final class FrameworkModels {
                     break;
                 }
                 case "Bidirectional": {
+                    // Keras's Bidirectional sets zero_output_for_mask on its sublayers when they return sequences.
                     LstmLayer layer = kerasLstm(f, l.get("wrapped"), name, width, List.of(name + "_forward", name + "_backward"))
-                            .direction(Direction.BIDIRECTIONAL)
+                            .direction(Direction.BIDIRECTIONAL).maskedOutput(MaskedOutput.ZERO)
                             .mergeMode(MergeMode.valueOf(l.get("merge_mode").asText().toUpperCase())).build();
                     b.add(layer);
                     width = layer.outputSize();
@@ -152,9 +174,10 @@ public final class FrameworkModels {
         }
         List<Port> ports = new ArrayList<>();
         ports.add(Port.input(f.inputNames().get(0)));
-        if (f.inputNames().size() == 3) {
-            ports.add(Port.state(f.inputNames().get(1), Port.Role.INITIAL_HIDDEN, Port.Layout.SQUEEZED, List.of(0)));
-            ports.add(Port.state(f.inputNames().get(2), Port.Role.INITIAL_CELL, Port.Layout.SQUEEZED, List.of(0)));
+        f.json().path("mask_inputs").forEach(n -> ports.add(new Port(n.asText(), Port.Role.STEP_MASK, Port.Layout.BATCH_MAJOR, List.of())));
+        if (f.inputNames().containsAll(List.of("h0", "c0"))) {
+            ports.add(Port.state("h0", Port.Role.INITIAL_HIDDEN, Port.Layout.SQUEEZED, List.of(0)));
+            ports.add(Port.state("c0", Port.Role.INITIAL_CELL, Port.Layout.SQUEEZED, List.of(0)));
         }
         ports.add(Port.output(f.outputNames().get(0)));
         if (returnsState) {
@@ -174,7 +197,10 @@ public final class FrameworkModels {
         boolean sequences = l.path("return_sequences").asBoolean();
         boolean backwards = l.path("go_backwards").asBoolean();
         Activation act = kerasActivation(l.get("activation").asText());
+        // Keras's default zero_output_for_mask=False: a masked step repeats the previous output.
+        boolean zeroOutput = l.path("zero_output_for_mask").asBoolean(false);
         return LstmLayer.builder(in, units).name(name)
+                .maskedOutput(zeroOutput ? MaskedOutput.ZERO : MaskedOutput.PREVIOUS)
                 .direction(backwards ? Direction.REVERSE : Direction.FORWARD)
                 .reversedOutputOrder(backwards && sequences)
                 .outputMode(sequences ? OutputMode.SEQUENCES : OutputMode.FINAL_STATE)
@@ -191,40 +217,20 @@ public final class FrameworkModels {
             case "hard_sigmoid": return Activation.kerasHardSigmoid();
             case "linear": return Activation.linear();
             case "softmax": return Activation.softmax();
+            case "log_softmax": return Activation.logSoftmax();
             default: throw new IllegalArgumentException("no mapping for Keras activation '" + name + "'");
         }
     }
 
-    private static JsonNode maskingLayer(Fixture f) {
-        for (JsonNode l : f.json().path("architecture").path("keras_layers")) {
-            if ("Masking".equals(l.path("class").asText())) {
-                return l;
-            }
+    /** The activation a PyTorch text fixture applies after its Linear head. */
+    private static Activation pytorchActivation(String name) {
+        switch (name) {
+            case "none": return Activation.linear();
+            case "softmax": return Activation.softmax();
+            case "log_softmax": return Activation.logSoftmax();
+            case "sigmoid": return Activation.sigmoid();
+            default: throw new IllegalArgumentException("no mapping for head activation '" + name + "'");
         }
-        return null;
-    }
-
-    /** Keras Masking on right padding: each sequence's length ends before its trailing run of all-masked steps. */
-    private static int[] trailingMaskLengths(FloatTensor x, float maskValue) {
-        float[][][] v = x.toArray3d();
-        int[] lengths = new int[v.length];
-        for (int b = 0; b < v.length; b++) {
-            int len = v[b].length;
-            while (len > 1 && allEqual(v[b][len - 1], maskValue)) {
-                len--;
-            }
-            lengths[b] = len;
-        }
-        return lengths;
-    }
-
-    private static boolean allEqual(float[] step, float value) {
-        for (float s : step) {
-            if (s != value) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static float[] array(Fixture f, String name) {

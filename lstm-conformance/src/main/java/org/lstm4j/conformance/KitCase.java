@@ -15,6 +15,7 @@ import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Padding;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.predict.StepMask;
 import org.lstm4j.testing.RandomModels;
 import org.lstm4j.testing.Tolerance;
 
@@ -38,6 +39,13 @@ public record KitCase(String name, SequenceModel model, SequenceBatch batch, Tol
         }
         if (batch.hasInitialState()) {
             need.add(Capability.INITIAL_STATE);
+        }
+        if (batch.hasMask()) {
+            need.add(Capability.MASKS);
+        }
+        StepMask mask = StepMask.resolve(model, batch);
+        if (mask != null && !mask.isContiguous()) {
+            need.add(Capability.ARBITRARY_MASKS);
         }
         return need;
     }

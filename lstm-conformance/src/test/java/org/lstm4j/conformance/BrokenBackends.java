@@ -10,6 +10,7 @@ import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.SequenceModel;
@@ -19,8 +20,10 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.predict.StepMask;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.weights.EmbeddingWeights;
 import org.lstm4j.weights.GateOrder;
 import org.lstm4j.weights.LstmWeights;
 
@@ -33,9 +36,22 @@ final class BrokenBackends {
     private BrokenBackends() {
     }
 
+    /** How a broken engine runs a checked batch (whose mask is whole), given the reference engine compiled on its model. */
+    interface Run {
+        Prediction run(Predictor reference, SequenceBatch batch);
+    }
+
     /** A backend whose predictor runs the reference engine on a corrupted model and corrupts its results. */
     static BackendProvider broken(String name, UnaryOperator<SequenceModel> corruptModel, UnaryOperator<SequenceBatch> corruptInput,
                                   UnaryOperator<FloatTensor> corruptOutput, boolean forgetsStreamingState) {
+        return broken(name, corruptModel, (reference, batch) -> {
+            Prediction p = reference.predict(corruptInput.apply(batch));
+            return new Prediction(corruptOutput.apply(p.output()), p.finalState());
+        }, forgetsStreamingState);
+    }
+
+    /** A backend that declares every capability and runs each batch its own (broken) way. */
+    static BackendProvider broken(String name, UnaryOperator<SequenceModel> corruptModel, Run run, boolean forgetsStreamingState) {
         BackendProvider reference = new ReferenceBackendProvider();
         return new BackendProvider() {
             @Override
@@ -61,11 +77,10 @@ final class BrokenBackends {
             @Override
             public Predictor compile(SequenceModel model, PredictorOptions options) {
                 Predictor inner = reference.compile(corruptModel.apply(model), options);
-                return new AbstractPredictor(name, model, options) {
+                return new AbstractPredictor(name, model, options, EnumSet.allOf(Capability.class)) {
                     @Override
                     protected Prediction run(SequenceBatch batch) {
-                        Prediction p = inner.predict(corruptInput.apply(batch));
-                        return new Prediction(corruptOutput.apply(p.output()), p.finalState());
+                        return run.run(inner, batch);
                     }
 
                     @Override
@@ -170,6 +185,86 @@ final class BrokenBackends {
             v[k] = Float.intBitsToFloat(bits);
         }
         return FloatTensor.of(t.shape(), v);
+    }
+
+    // ------------------------------------------------------------------ masks and tokens
+
+    /** The batch as it came, without its mask: every padding step is computed. */
+    static Prediction ignoringTheMask(Predictor reference, SequenceBatch batch) {
+        return reference.predict(unmasked(batch));
+    }
+
+    private static SequenceBatch unmasked(SequenceBatch batch) {
+        SequenceBatch b = batch.hasTokens() ? SequenceBatch.ofTokens(batch.tokens()) : SequenceBatch.of(batch.input());
+        return batch.hasInitialState() ? b.withInitialState(batch.initialState()) : b;
+    }
+
+    /**
+     * Masks only the forward direction of a bidirectional layer (the backward one computes the padding too),
+     * for models whose last layer is a bidirectional LSTM concatenating sequences; others run correctly.
+     */
+    static Prediction maskingTheForwardDirectionOnly(Predictor reference, SequenceBatch batch) {
+        Prediction right = reference.predict(batch);
+        List<Layer> layers = reference.model().layers();
+        if (batch.mask() == null || !(layers.get(layers.size() - 1) instanceof LstmLayer l) || l.direction() != Direction.BIDIRECTIONAL
+                || l.mergeMode() != org.lstm4j.model.MergeMode.CONCAT || l.outputMode() != org.lstm4j.model.OutputMode.SEQUENCES) {
+            return right;
+        }
+        float[] out = right.output().toArray();
+        float[] unmasked = reference.predict(unmasked(batch)).output().toArray();
+        int h = l.hiddenSize();
+        for (int row = 0; row < out.length / (2 * h); row++) {
+            System.arraycopy(unmasked, row * 2 * h + h, out, row * 2 * h + h, h);
+        }
+        return new Prediction(FloatTensor.of(right.output().shape(), out), right.finalState());
+    }
+
+    /** Pre-padded rows read as post-padded: each row's valid-step count becomes its length, nothing is rotated. */
+    static Prediction leftPaddingReadAsRightPadding(Predictor reference, SequenceBatch batch) {
+        StepMask m = batch.mask();
+        if (m == null) {
+            return reference.predict(batch);
+        }
+        int[] lengths = new int[m.batchSize()];
+        for (int b = 0; b < lengths.length; b++) {
+            lengths[b] = m.validCount(b);
+        }
+        return reference.predict(unmasked(batch).withLengths(lengths));
+    }
+
+    /** Rotates each row's valid steps to the front and runs them, but leaves the outputs where the rotated run put them. */
+    static Prediction rotationNotUndone(Predictor reference, SequenceBatch batch) {
+        StepMask m = batch.mask();
+        if (m == null || batch.hasTokens()) {
+            return reference.predict(batch);
+        }
+        float[][][] x = batch.input().toArray3d();
+        int[] lengths = new int[x.length];
+        for (int b = 0; b < x.length; b++) {
+            int s = Math.max(m.firstValid(b), 0);
+            float[][] row = x[b].clone();
+            for (int t = 0; t < row.length; t++) {
+                x[b][t] = row[(t + s) % row.length];
+            }
+            lengths[b] = m.validCount(b);
+        }
+        SequenceBatch rotated = SequenceBatch.of(FloatTensor.of(x)).withLengths(lengths);
+        return reference.predict(batch.hasInitialState() ? rotated.withInitialState(batch.initialState()) : rotated);
+    }
+
+    /** PyTorch's padding index read as "this row is zeros": wrong, since PyTorch uses the row as stored. */
+    static SequenceModel zeroingThePaddingRow(SequenceModel m) {
+        if (!(m.layers().get(0) instanceof EmbeddingLayer e) || e.paddingIndex().isEmpty()) {
+            return m;
+        }
+        float[] table = e.weights().table();
+        int p = e.paddingIndex().getAsInt();
+        java.util.Arrays.fill(table, p * e.outputSize(), (p + 1) * e.outputSize(), 0f);
+        EmbeddingLayer zeroed = EmbeddingLayer.of(e.name(), EmbeddingWeights.of(e.vocabularySize(), e.outputSize(), table))
+                .withMaskZero(e.masksZero()).withPaddingIndex(p);
+        SequenceModel.Builder b = SequenceModel.builder(m.inputSize()).name(m.name()).add(zeroed);
+        m.layers().subList(1, m.layers().size()).forEach(b::add);
+        return b.ports(m.ports()).build();
     }
 
     static LstmLayer forwardInsteadOfReverse(LstmLayer l) {

@@ -48,9 +48,10 @@ import org.lstm4j.weights.LstmWeights;
  *       {@code [T, B, 2, H]} and Reshape to {@code [T, B, 2H]}; sum, mul, ave = Split on the
  *       direction axis, Squeeze, then Add, Mul, or Add and Div by 2;</li>
  *   <li>reversed output order (Keras {@code go_backwards}) with sequence output: as Keras and tf2onnx
- *       write it, a forward LSTM over the time-reversed input (ReverseSequence over each sequence's
- *       valid steps when the graph has lengths, so padding stays at the end; else Slice with step -1),
- *       whose outputs are then in processing order;</li>
+ *       write it, a forward LSTM over the time-reversed input (Slice with step -1), whose outputs are
+ *       then in processing order; when the graph has lengths, ReverseSequence reverses each sequence's
+ *       valid steps instead, and the outputs are put back in input order (ReverseSequence) and flipped
+ *       along the whole axis, so that the padding's zeros, processed first, come first, as in Keras;</li>
  *   <li>output modes: SEQUENCES = the merged Y; FINAL_STATE = Y_h merged like Y;
  *       LAST_STEP = Gather of the merged Y at time T-1;</li>
  *   <li>activations, clip, input_forget, peepholes and sequence lengths: the LSTM operator's own
@@ -410,9 +411,10 @@ public final class OnnxExporter {
                     k++;
                 } else if (layer instanceof DenseLayer dense) {
                     current = dense(dense, current);
-                } else {
-                    ActivationLayer a = (ActivationLayer) layer;
+                } else if (layer instanceof ActivationLayer a) {
                     current = activation(a.activation(), current, a.name());
+                } else {
+                    throw new IllegalArgumentException("model '" + model.name() + "': the ONNX exporter does not write " + layer + " yet");
                 }
             }
             boolean lastIsLstm = model.layers().get(model.layers().size() - 1) instanceof LstmLayer;
@@ -499,8 +501,15 @@ public final class OnnxExporter {
                     String seq = merge(l, y, 1, name + "_output");
                     return g.op("Gather", name + "_last_step", List.of(seq, g.longScalar("last", -1)), attr("axis", 0L));
                 }
-                default:
-                    return merge(l, y, 1, name + "_output");
+                default: {
+                    String seq = merge(l, y, 1, name + "_output");
+                    if (!goBackwards || lengths32 == null) {
+                        return seq;
+                    }
+                    // Over a row's reversed valid steps the forward pass writes them first; Keras writes them after the
+                    // padding it meets first: back into input order (ReverseSequence), then the whole axis flipped.
+                    return flipTime(reverseTime(seq, name + "_output"), name + "_output");
+                }
             }
         }
 
@@ -548,7 +557,12 @@ public final class OnnxExporter {
                 return g.op("ReverseSequence", layerName + "_reversed_input", List.of(x, lengths64),
                         attr("batch_axis", 1L), attr("time_axis", 0L));
             }
-            return g.op("Slice", layerName + "_reversed_input",
+            return flipTime(x, layerName);
+        }
+
+        /** The time-major sequence {@code x} reversed along its whole time axis (Slice with step -1). */
+        private String flipTime(String x, String base) {
+            return g.op("Slice", base + "_reversed_input",
                     List.of(x, g.longs("starts", -1), g.longs("ends", Long.MIN_VALUE), g.longs("axes", 0), g.longs("steps", -1)));
         }
 

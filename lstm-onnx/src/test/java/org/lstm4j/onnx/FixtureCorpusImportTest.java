@@ -67,6 +67,11 @@ class FixtureCorpusImportTest {
     }
 
     private static void check(Fixture f) {
+        if (!f.hasOnnxModel()) {
+            // No exporter writes these models (Keras masks, a packed PyTorch classifier): the conformance kit rebuilds
+            // them from the framework's weight arrays instead.
+            return;
+        }
         if (!f.expectsMatch() || DELIBERATELY_REFUSED.containsKey(f.id())) {
             String reason = DELIBERATELY_REFUSED.getOrDefault(f.id(), f.refusal().orElse(""));
             OnnxImportException e = assertThrows(OnnxImportException.class, () -> OnnxImporter.importModel(f.modelBytes(), f.id()),

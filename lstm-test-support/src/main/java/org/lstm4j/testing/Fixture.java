@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.Npy;
 import org.lstm4j.tensor.NpyArray;
 
@@ -183,9 +184,14 @@ public final class Fixture {
         return json.path("source").asText("?");
     }
 
-    /** Whether lstm4j must import the model ("match") or refuse it ("refuse"). */
+    /** Whether lstm4j must import the model ("match") or refuse it ("refuse"); false for framework-only fixtures too. */
     public boolean expectsMatch() {
         return "match".equals(json.path("expect").asText("match"));
+    }
+
+    /** Whether the fixture has a model.onnx; framework-only fixtures ("expect": "framework", no exporter writes them) do not. */
+    public boolean hasOnnxModel() {
+        return !"framework".equals(json.path("expect").asText("match"));
     }
 
     /** For refused models: a phrase the importer's message must contain. */
@@ -229,13 +235,27 @@ public final class Fixture {
         return out;
     }
 
-    /** Integer inputs (sequence lengths) by graph name. */
+    /** Integer inputs that are sequence lengths (not token ids or masks) by graph name. */
     public Map<String, int[]> lengthInputs() {
         Map<String, int[]> out = new LinkedHashMap<>();
+        List<String> others = new ArrayList<>(names("token_inputs"));
+        others.addAll(names("mask_inputs"));
+        for (String n : inputNames()) {
+            NpyArray a = npy("inputs/" + n + ".npy");
+            if (!a.dtype().isFloatingPoint() && !others.contains(n)) {
+                out.put(n, a.toIntArray());
+            }
+        }
+        return out;
+    }
+
+    /** Every integer and boolean input (token ids, lengths, masks) by graph name, as {@link org.lstm4j.predict.PortBinding#batchOf} takes them. */
+    public Map<String, IntTensor> integerInputs() {
+        Map<String, IntTensor> out = new LinkedHashMap<>();
         for (String n : inputNames()) {
             NpyArray a = npy("inputs/" + n + ".npy");
             if (!a.dtype().isFloatingPoint()) {
-                out.put(n, a.toIntArray());
+                out.put(n, a.toIntTensor());
             }
         }
         return out;

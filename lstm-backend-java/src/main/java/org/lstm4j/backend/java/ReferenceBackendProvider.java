@@ -17,6 +17,9 @@ public final class ReferenceBackendProvider extends AbstractBackendProvider {
 
     public static final String NAME = "java";
 
+    /** Everything lstm4j can describe. */
+    static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
+
     @Override
     public String name() {
         return NAME;
@@ -34,7 +37,7 @@ public final class ReferenceBackendProvider extends AbstractBackendProvider {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override

@@ -14,8 +14,11 @@ import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MaskedOutput;
+import org.lstm4j.model.MaskingLayer;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.SequenceModel;
@@ -25,12 +28,15 @@ import org.lstm4j.predict.ModelState;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.predict.StepMask;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.weights.LstmWeights;
 
 /**
  * The LSTM equations of {@link LstmWeights} as written, one sequence, one step and one unit at a
- * time, in double. Readable rather than fast: it is the oracle the other backends are checked
+ * time, in double, with masks as {@link StepMask} writes them (every masked step skipped where it
+ * lies, no rotation). Readable rather than fast: it is the oracle the other backends are checked
  * against. Holds no mutable state, so it is thread-safe.
  */
 final class ReferencePredictor extends AbstractPredictor {
@@ -63,7 +69,7 @@ final class ReferencePredictor extends AbstractPredictor {
     private final List<Cell[]> cells = new ArrayList<>();
 
     ReferencePredictor(SequenceModel model, PredictorOptions options) {
-        super(ReferenceBackendProvider.NAME, model, options);
+        super(ReferenceBackendProvider.NAME, model, options, ReferenceBackendProvider.CAPABILITIES);
         for (LstmLayer l : model.lstmLayers()) {
             Cell[] perDirection = new Cell[l.directionCount()];
             for (int d = 0; d < perDirection.length; d++) {
@@ -77,25 +83,29 @@ final class ReferencePredictor extends AbstractPredictor {
     protected Prediction run(SequenceBatch batch) {
         int nb = batch.batchSize();
         int nt = batch.timeSteps();
-        int[] lengths = batch.lengths();
+        StepMask mask = batch.mask();
         ModelState init = batch.hasInitialState() ? batch.initialState() : ModelState.zeros(model, nb);
 
         // The activations flowing between layers: [batch][time][features] for sequences, [batch][1][features] for vectors.
-        double[][][] x = widen3(batch.input());
+        double[][][] x = batch.hasTokens() ? null : widen3(batch.input());
         boolean sequences = true;
         List<LstmState> finals = new ArrayList<>();
         int lstmIndex = 0;
         for (Layer layer : model.layers()) {
             if (layer instanceof LstmLayer lstm) {
-                LayerResult r = runLstm(lstm, cells.get(lstmIndex), x, lengths, init.layer(lstmIndex));
+                LayerResult r = runLstm(lstm, cells.get(lstmIndex), x, mask, init.layer(lstmIndex), batch.continuesStreams());
                 finals.add(r.state);
                 x = r.output;
                 sequences = lstm.outputMode() == OutputMode.SEQUENCES;
                 lstmIndex++;
             } else if (layer instanceof DenseLayer d) {
                 x = dense(d, x);
-            } else {
-                x = activate(((ActivationLayer) layer).activation(), x);
+            } else if (layer instanceof ActivationLayer a) {
+                x = activate(a.activation(), x);
+            } else if (layer instanceof EmbeddingLayer e) {
+                x = embed(e, batch.tokens());
+            } else if (!(layer instanceof MaskingLayer)) {  // Masking passes its input on: its mask is in `mask`
+                throw new IllegalStateException("no reference implementation of " + layer);
             }
         }
         int width = x[0][0].length;
@@ -115,17 +125,22 @@ final class ReferencePredictor extends AbstractPredictor {
     private record LayerResult(double[][][] output, LstmState state) {
     }
 
-    private LayerResult runLstm(LstmLayer layer, Cell[] cellsOfLayer, double[][][] x, int[] lengths, LstmState init) {
+    /**
+     * One LSTM layer over {@code x [batch][time][in]}, each direction stepping through its order and
+     * skipping masked steps ({@code mask} null: every step valid), as {@link StepMask} writes it.
+     */
+    private LayerResult runLstm(LstmLayer layer, Cell[] cellsOfLayer, double[][][] x, StepMask mask, LstmState init, boolean continuing) {
         int nb = x.length;
         int nt = x[0].length;
         int hs = layer.hiddenSize();
         int dirs = layer.directionCount();
-        double[][][][] y = new double[dirs][nb][nt][hs];  // zero past each sequence's end, as ONNX defines
+        boolean holdPrevious = layer.maskedOutput() == MaskedOutput.PREVIOUS;
+        double[][][][] y = new double[dirs][nb][nt][];
+        double[][][] prevAtEnd = new double[dirs][nb][];
         float[] hInit = init.hidden().toArray();
         float[] cInit = init.cell().toArray();
         float[] hFinal = new float[dirs * nb * hs];
         float[] cFinal = new float[dirs * nb * hs];
-        double[][][] finalH = new double[dirs][nb][];
 
         for (int d = 0; d < dirs; d++) {
             boolean backwards = layer.direction() == Direction.REVERSE || d == 1;
@@ -137,17 +152,22 @@ final class ReferencePredictor extends AbstractPredictor {
                     h[j] = hInit[(d * nb + b) * hs + j];
                     c[j] = cInit[(d * nb + b) * hs + j];
                 }
-                int len = lengths[b];
-                for (int s = 0; s < len; s++) {
-                    int t = backwards ? len - 1 - s : s;
-                    step(layer, cell, x[b][t], h, c);
-                    System.arraycopy(h, 0, y[d][b][t], 0, hs);
+                double[] prev = continuing ? h.clone() : new double[hs];
+                for (int s = 0; s < nt; s++) {
+                    int t = backwards ? nt - 1 - s : s;
+                    if (mask == null || mask.isValid(b, t)) {
+                        step(layer, cell, x[b][t], h, c);
+                        prev = h.clone();
+                        y[d][b][t] = prev;
+                    } else {
+                        y[d][b][t] = holdPrevious ? prev : new double[hs];
+                    }
                 }
                 for (int j = 0; j < hs; j++) {
                     hFinal[(d * nb + b) * hs + j] = (float) h[j];
                     cFinal[(d * nb + b) * hs + j] = (float) c[j];
                 }
-                finalH[d][b] = h;
+                prevAtEnd[d][b] = prev;
             }
         }
         LstmState state = new LstmState(FloatTensor.of(new int[] {dirs, nb, hs}, hFinal), FloatTensor.of(new int[] {dirs, nb, hs}, cFinal));
@@ -159,16 +179,16 @@ final class ReferencePredictor extends AbstractPredictor {
                 for (int b = 0; b < nb; b++) {
                     for (int t = 0; t < nt; t++) {
                         // Keras go_backwards returns the outputs in processing order.
-                        int src = layer.reversedOutputOrder() ? (t < lengths[b] ? lengths[b] - 1 - t : -1) : t;
-                        out[b][t] = src < 0 ? new double[hs] : merge(layer, y, b, src);
+                        out[b][t] = merge(layer, y, b, layer.reversedOutputOrder() ? nt - 1 - t : t);
                     }
                 }
                 break;
             }
             case FINAL_STATE: {
+                // The output of each direction's last valid step (Keras's last output): h_n, or zeros for a row without one.
                 out = new double[nb][1][];
                 for (int b = 0; b < nb; b++) {
-                    out[b][0] = dirs == 1 ? finalH[0][b].clone() : mergeVectors(layer.mergeMode(), finalH[0][b], finalH[1][b]);
+                    out[b][0] = dirs == 1 ? prevAtEnd[0][b].clone() : mergeVectors(layer.mergeMode(), prevAtEnd[0][b], prevAtEnd[1][b]);
                 }
                 break;
             }
@@ -293,26 +313,27 @@ final class ReferencePredictor extends AbstractPredictor {
         return out;
     }
 
-    /** An activation over one vector: elementwise, or softmax over the whole vector. */
+    /** An activation over one vector: elementwise, or softmax and log-softmax over the whole vector. */
     private static void applyInPlace(Activation act, double[] v) {
-        if (act.kind() == Activation.Kind.SOFTMAX) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double e : v) {
-                max = Math.max(max, e);
-            }
-            double total = 0;
-            for (int u = 0; u < v.length; u++) {
-                v[u] = Math.exp(v[u] - max);
-                total += v[u];
-            }
-            for (int u = 0; u < v.length; u++) {
-                v[u] /= total;
-            }
-        } else {
-            for (int u = 0; u < v.length; u++) {
-                v[u] = act.apply(v[u]);
+        act.applyInPlace(v);
+    }
+
+    /** Each id's row of the table, widened to double. */
+    private static double[][][] embed(EmbeddingLayer layer, IntTensor ids) {
+        int nb = ids.dim(0);
+        int nt = ids.dim(1);
+        int dim = layer.outputSize();
+        float[] row = new float[dim];
+        double[][][] out = new double[nb][nt][dim];
+        for (int b = 0; b < nb; b++) {
+            for (int t = 0; t < nt; t++) {
+                layer.weights().copyRow(ids.get(b * nt + t), row, 0);
+                for (int k = 0; k < dim; k++) {
+                    out[b][t][k] = row[k];
+                }
             }
         }
+        return out;
     }
 
     private static double[][] rows(float[] a, int rows, int cols) {

@@ -138,8 +138,11 @@ final class Nd4jPredictor extends AbstractPredictor {
                         // T-1 .. T-len instead (left padding), so it is not used.
                         INDArray in = backwards ? reverse(x, lens) : x;
                         DirectionKernel.Output r = dirs[d].run(in, seqLen, masks, h0, c0);
-                        boolean restoreOrder = backwards && !lstm.reversedOutputOrder();
-                        ys[d] = restoreOrder ? reverse(r.y(), lens) : r.y();
+                        ys[d] = backwards ? reverse(r.y(), lens) : r.y();
+                        if (lstm.reversedOutputOrder()) {
+                            // Keras go_backwards: the outputs in processing order over the whole time axis.
+                            ys[d] = reverse(ys[d], Nd4j.createFromArray(fullTime(nb, nt)));
+                        }
                         hLast[d] = r.hLast();
                         cLast[d] = r.cLast();
                     }
@@ -182,6 +185,12 @@ final class Nd4jPredictor extends AbstractPredictor {
             out[t] = Nd4j.create(m, new long[] {lengths.length, 1}, 'c');
         }
         return out;
+    }
+
+    private static int[] fullTime(int nb, int nt) {
+        int[] full = new int[nb];
+        java.util.Arrays.fill(full, nt);
+        return full;
     }
 
     private static INDArray reverse(INDArray x, INDArray lengths) {

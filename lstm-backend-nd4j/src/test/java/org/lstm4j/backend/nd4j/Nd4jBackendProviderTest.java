@@ -38,7 +38,9 @@ class Nd4jBackendProviderTest {
     void isAvailableHereAndDeclaresEveryCapability() {
         Nd4jBackendProvider p = new Nd4jBackendProvider();
         assertTrue(p.availability().available(), () -> p.availability().reason());
-        assertEquals(EnumSet.allOf(Capability.class), p.capabilities());
+        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
+                Capability.LOG_SOFTMAX)), p.capabilities());
     }
 
     @Test

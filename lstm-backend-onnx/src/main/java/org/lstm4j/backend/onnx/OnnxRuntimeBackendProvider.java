@@ -58,9 +58,14 @@ public final class OnnxRuntimeBackendProvider extends AbstractBackendProvider {
      * float32, instead of about x. Such values only arise in cells that have already run far out of any
      * trained range.
      */
+    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
+    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
+            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
+            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        return EnumSet.copyOf(CAPABILITIES);
     }
 
     @Override

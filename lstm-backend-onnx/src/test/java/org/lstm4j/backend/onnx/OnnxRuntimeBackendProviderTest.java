@@ -45,6 +45,8 @@ class OnnxRuntimeBackendProviderTest {
     void declaresEveryCapabilityEachOfWhichHasItsOwnTest() {
         // OnnxRuntimePredictorTest checks each against the reference engine (custom activations, clip, input_forget,
         // peepholes, sequence lengths, bidirectional, initial states, streaming); ThreadSafetyTest the thread safety.
-        assertEquals(EnumSet.allOf(Capability.class), new OnnxRuntimeBackendProvider().capabilities());
+        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
+                Capability.LOG_SOFTMAX)), new OnnxRuntimeBackendProvider().capabilities());
     }
 }

@@ -65,7 +65,7 @@ import org.tensorflow.types.family.TType;
  * computed, even Inf or NaN, cannot leak), and the final state is gathered at step {@code len-1}.
  * A reverse direction reads {@code ReverseSequence(x, lens)}, which reverses each sequence's valid
  * part only, and its outputs are reversed back the same way (Keras go_backwards keeps them in
- * processing order).
+ * processing order over the whole time axis: the outputs at input positions, reversed).
  */
 final class ModelGraph {
 
@@ -169,7 +169,8 @@ final class ModelGraph {
             cn.add(tf.gatherNd(cSeq, lastStepIndex));
             Operand<TFloat32> inInputOrder = mask(backwards ? reverseValidSteps(hSeq) : hSeq);
             atInputSteps.add(inInputOrder);
-            sequenceOut.add(layer.reversedOutputOrder() ? mask(hSeq) : inInputOrder);
+            // Keras go_backwards: the outputs in processing order over the whole time axis.
+            sequenceOut.add(layer.reversedOutputOrder() ? tf.reverse(inInputOrder, tf.constant(new int[] {0})) : inInputOrder);
         }
         finalHidden.add(tf.withName("hn_" + index).identity(tf.stack(hn)));
         finalCell.add(tf.withName("cn_" + index).identity(tf.stack(cn)));

@@ -56,7 +56,9 @@ class TensorFlowBackendProviderTest {
     @Test
     void declaresEveryCapabilityItImplements() {
         // Each is exercised against the reference engine in ReferenceAgreementTest, StreamingTest and ConcurrencyTest.
-        assertEquals(EnumSet.allOf(Capability.class), new TensorFlowBackendProvider().capabilities());
+        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
+                Capability.LOG_SOFTMAX)), new TensorFlowBackendProvider().capabilities());
     }
 
     @Test

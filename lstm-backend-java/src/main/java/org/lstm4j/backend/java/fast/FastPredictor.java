@@ -276,16 +276,10 @@ final class FastPredictor extends AbstractPredictor {
             switch (mode) {
                 case SEQUENCES:
                     for (int b = 0; b < nb; b++) {
-                        int len = lengths == null ? steps : lengths[b];
                         for (int t = 0; t < steps; t++) {
-                            // Keras go_backwards returns the outputs in processing order.
-                            int src = layer.reversedOutputOrder() ? (t < len ? len - 1 - t : -1) : t;
-                            int dst = (b * steps + t) * width;
-                            if (src < 0) {
-                                Arrays.fill(out, dst, dst + width, 0f);
-                            } else {
-                                merge(y0, y1, (b * steps + src) * hidden, out, dst);
-                            }
+                            // Keras go_backwards returns the outputs in processing order over the whole time axis.
+                            int src = layer.reversedOutputOrder() ? steps - 1 - t : t;
+                            merge(y0, y1, (b * steps + src) * hidden, out, (b * steps + t) * width);
                         }
                     }
                     break;
