@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.lstm4j.model.SequenceModel;
@@ -191,7 +192,7 @@ public final class Backends {
         private final Function<String, String> properties;
         private final Function<String, String> environment;
         private final SelectionLog log;
-        private volatile boolean announced;
+        private final AtomicBoolean announced = new AtomicBoolean();
 
         public Selector(List<Candidate> candidates, Function<String, String> properties, Function<String, String> environment) {
             this(candidates, properties, environment, SelectionLog.standard());
@@ -327,10 +328,9 @@ public final class Backends {
          * automatic choice, the backends it skipped as unavailable.
          */
         private void announce(Report r, Request request) {
-            if (announced) {
+            if (!announced.compareAndSet(false, true)) {
                 return;
             }
-            announced = true;
             List<String> warnings = new ArrayList<>();
             for (Candidate c : candidates) {
                 // Only candidates selection already probed: asking the others would start their engines.
