@@ -11,7 +11,7 @@ for a in "$@"; do
   [[ "$a" == "-o" || "$a" == "--offline" ]] && offline=(-o)
 done
 echo "test.sh: building examples/quickstart against the installed lstm4j"
-mvn -B -ntp -q -Dstyle.color=never "${offline[@]}" -f examples/quickstart/pom.xml package
+mvn -B -ntp -q -Dstyle.color=never ${offline[@]+"${offline[@]}"} -f examples/quickstart/pom.xml package
 fixture=lstm-conformance/src/main/resources/org/lstm4j/conformance/fixtures/keras/seed_lstm50_dense10
 out="$(java --add-modules jdk.incubator.vector -jar examples/quickstart/target/quickstart-1.0.jar \
   "$fixture/model.onnx" "$fixture/inputs/x.npy" 2>&1 | grep -v '^WARNING: Using incubator modules')"
