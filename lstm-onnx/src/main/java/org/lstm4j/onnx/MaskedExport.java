@@ -26,9 +26,9 @@ import org.lstm4j.onnx.proto.OnnxProto.TensorProto;
  *       compute, gets NaN outputs rather than a wrong answer.</li>
  * </ol>
  * Exact for pre-, post- and two-sided padding (checked against lstm4j's reference engine in ONNX Runtime by
- * {@code MaskedExportTest}). Two differences stay: a row without a valid step ends in ONNX Runtime's zero
- * state, not its initial state (equal from a zero initial state), and LAST_STEP outputs and an inner
- * go_backwards layer are refused at export.
+ * {@code MaskedExportTest}). Final states are put right where ONNX's LSTM differs: a row
+ * without a valid step keeps its initial state (ONNX Runtime returns zeros for {@code sequence_lens} 0), a row
+ * with a hole gets NaN. LAST_STEP outputs and an inner go_backwards layer are refused at export.
  */
 final class MaskedExport {
     private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
@@ -47,6 +47,8 @@ final class MaskedExport {
     private final String steps;
     /** bool {@code [B]}: whether a row's valid steps have a hole. */
     private final String holes;
+    /** bool {@code [B]}: whether a row has no valid step. */
+    private final String noStep;
     /** int32 {@code [B]}: what every LSTM node takes as sequence_lens. */
     final String lengths32;
 
@@ -66,6 +68,7 @@ final class MaskedExport {
         String span = g.op("Sub", "valid_span", List.of(g.op("Sub", "time_minus_from_end", List.of(time, lastFromEnd)), start));
         String someValid = g.op("Greater", "some_valid_step", List.of(count, g.longScalar("no_step", 0)));
         holes = g.op("And", "has_holes", List.of(g.op("Greater", "span_exceeds_count", List.of(span, count)), someValid));
+        noStep = g.op("Not", "no_valid_step", List.of(someValid));
     }
 
     /** Rows of a batch-major {@code [B, T, F]} tensor rotated so that each row's valid run starts at step 0. */
@@ -108,6 +111,22 @@ final class MaskedExport {
     /** A per-sequence output {@code [B, W]}, NaN in rows with holes. */
     String guardVectors(String output) {
         return nanWhereHoles(output, false);
+    }
+
+    /**
+     * A final state {@code [D, B, H]} of one LSTM: its initial state in rows without a valid step (ONNX Runtime
+     * returns zeros for {@code sequence_lens} 0; lstm4j and Keras keep the initial state), NaN in rows with holes.
+     *
+     * @param initial the layer's initial state {@code [D, B, H]}, or null for zeros
+     */
+    String guardState(String state, String initial) {
+        String kept = state;
+        if (initial != null) {
+            String rows = g.op("Unsqueeze", "no_step_1b1", List.of(noStep, g.longs("axes_02", 0, 2)));
+            kept = g.op("Where", "initial_state_kept", List.of(rows, initial, state));
+        }
+        String rows = g.op("Unsqueeze", "holes_1b1", List.of(holes, g.longs("axes_02", 0, 2)));
+        return g.op("Where", "state_holes_to_nan", List.of(rows, g.scalar("nan", Float.NaN), kept));
     }
 
     private String nanWhereHoles(String t, boolean sequences) {

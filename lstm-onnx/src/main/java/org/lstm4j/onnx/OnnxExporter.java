@@ -301,9 +301,17 @@ public final class OnnxExporter {
                         writeOutputPort(p, body);
                         break;
                     case FINAL_HIDDEN:
-                    case FINAL_CELL:
-                        joinStatePort(p, p.role() == Port.Role.FINAL_HIDDEN ? body.hn : body.cn);
+                    case FINAL_CELL: {
+                        boolean hidden = p.role() == Port.Role.FINAL_HIDDEN;
+                        String[] states = (hidden ? body.hn : body.cn).clone();
+                        if (masked != null) {
+                            for (int k : p.lstmLayers()) {
+                                states[k] = masked.guardState(states[k], (hidden ? h0 : c0)[k]);
+                            }
+                        }
+                        joinStatePort(p, states);
                         break;
+                    }
                     default:
                         throw new IllegalStateException("input role among output ports: " + p);
                 }

@@ -1,5 +1,6 @@
 package org.lstm4j.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.lstm4j.model.MaskingLayer;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
+import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.predict.StepMask;
@@ -130,6 +132,49 @@ class MaskedExportTest {
         feeds.put("mask", VALID);
         feeds.put("lens", lengths);
         check(m, SequenceBatch.of(input).withMask(StepMask.of(VALID)).withLengths(lengths), feeds);
+    }
+
+    /** Final states through ports: a row without a valid step keeps its (non-zero) initial state; a row with a hole is NaN. */
+    @Test
+    void finalStatesOfStackedLayersFromInitialStates() throws Exception {
+        Random rnd = new Random(6);
+        SequenceModel m = SequenceModel.builder(3).name("states")
+                .add(RandomModels.lstm(rnd, 3, 4, Direction.FORWARD, false).build())
+                .add(RandomModels.lstm(rnd, 4, 4, Direction.FORWARD, false).maskedOutput(MaskedOutput.PREVIOUS).build())
+                .ports(List.of(Port.input("x"), new Port("mask", Port.Role.STEP_MASK, Port.Layout.BATCH_MAJOR, List.of()),
+                        Port.state("h0", Port.Role.INITIAL_HIDDEN, Port.Layout.STACKED, List.of(0, 1)),
+                        Port.state("c0", Port.Role.INITIAL_CELL, Port.Layout.STACKED, List.of(0, 1)), Port.output("y"),
+                        Port.state("hn", Port.Role.FINAL_HIDDEN, Port.Layout.STACKED, List.of(0, 1)),
+                        Port.state("cn", Port.Role.FINAL_CELL, Port.Layout.STACKED, List.of(0, 1)))).build();
+        Map<String, FloatTensor> floats = Map.of("x", RandomModels.input(rnd, VALID.length, T, 3),
+                "h0", RandomModels.input(rnd, 2, VALID.length, 4), "c0", RandomModels.input(rnd, 2, VALID.length, 4));
+        int[][] mask = new int[VALID.length][T];
+        for (int b = 0; b < VALID.length; b++) {
+            for (int t = 0; t < T; t++) {
+                mask[b][t] = VALID[b][t] ? 1 : 0;
+            }
+        }
+        Map<String, FloatTensor> expected;
+        try (Predictor p = new ReferenceBackendProvider().compile(m)) {
+            expected = PortBinding.toOutputs(m, p.predict(PortBinding.batchOf(m, floats, Map.of("mask", IntTensor.of(mask)))));
+        }
+        Map<String, Object> feeds = new LinkedHashMap<>(floats);
+        feeds.put("mask", VALID);
+        Map<String, FloatTensor> got = OrtRunner.run(OnnxExporter.export(m), feeds);
+        int hole = VALID.length - 1;
+        for (String state : List.of("hn", "cn")) {
+            FloatTensor e = expected.get(state);
+            FloatTensor y = got.get(state);
+            assertArrayEquals(new int[] {2, VALID.length, 4}, y.shape(), state);
+            for (int k = 0; k < y.size(); k++) {
+                int row = k / 4 % VALID.length;
+                if (row == hole) {
+                    assertTrue(Float.isNaN(y.get(k)), state + "[" + k + "] of the row with a hole must be NaN, got " + y.get(k));
+                } else {
+                    assertTrue(Tolerance.DEFAULT.accepts(e.get(k), y.get(k)), state + "[" + k + "]: exported " + y.get(k) + ", reference " + e.get(k));
+                }
+            }
+        }
     }
 
     @Test
