@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.backend.Capabilities;
+import org.lstm4j.backend.UnsupportedInputException;
 import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.SequenceModel;
@@ -120,7 +121,7 @@ public final class Agreement {
                 try (Predictor p = b.compile(model)) {
                     runs.add(new Run(b.name(), PortBinding.toOutputs(model, p.predict(batch)), null));
                 }
-            } catch (UnsupportedModelException e) {
+            } catch (UnsupportedModelException | UnsupportedInputException e) {
                 runs.add(new Run(b.name(), Map.of(), e.getMessage()));
             }
         }
