@@ -2,6 +2,7 @@ package org.lstm4j.model;
 
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.weights.EmbeddingWeights;
 
 /**
@@ -46,6 +47,23 @@ public final class EmbeddingLayer implements Layer {
                     + weights.vocabularySize() + ") (-1 for none)");
         }
         return new EmbeddingLayer(name, weights, maskZero, paddingIndex);
+    }
+
+    /**
+     * Checks that every id lies in {@code [0, vocabulary)}: ids {@code [batch, time]}, or one per stream {@code [streams]}.
+     *
+     * @throws IllegalArgumentException naming the first bad id, its row and its step, and this layer
+     */
+    public void requireInVocabulary(IntTensor ids) {
+        int time = ids.rank() == 2 ? ids.dim(1) : 1;
+        int vocabulary = vocabularySize();
+        for (int k = 0; k < ids.size(); k++) {
+            int id = ids.get(k);
+            if (id < 0 || id >= vocabulary) {
+                throw new IllegalArgumentException("token id " + id + " at row " + k / time + ", step " + k % time
+                        + " is outside the vocabulary [0, " + vocabulary + ") of embedding layer '" + name + "'");
+            }
+        }
     }
 
     @Override

@@ -144,8 +144,9 @@ public final class SequenceModel {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("SequenceModel '").append(name).append("' (input ").append(inputSize)
-                .append(" features, ").append(parameterCount()).append(" parameters)");
+        StringBuilder sb = new StringBuilder("SequenceModel '").append(name).append("' (input ")
+                .append(readsTokens() ? "token ids below " + inputSize : inputSize + " features").append(", ")
+                .append(parameterCount()).append(" parameters)");
         for (Layer l : layers) {
             sb.append("\n  ").append(l);
         }

@@ -6,10 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lstm4j.backend.Capability;
-import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
-import org.lstm4j.tensor.IntTensor;
 
 /**
  * The part of every predictor that does not depend on the engine: input checks with messages
@@ -144,7 +142,8 @@ public abstract class AbstractPredictor implements Predictor {
                             + Arrays.toString(batch.tokens().shape()));
         }
         if (batch.hasTokens()) {
-            checkTokens(batch.tokens(), model.embedding().orElseThrow());
+            // Ids outside the vocabulary are the caller's error, named here: never an engine's index exception or a clamp.
+            model.embedding().orElseThrow().requireInVocabulary(batch.tokens());
         } else if (batch.input().dim(2) != model.inputSize()) {
             FloatTensor x = batch.input();
             throw new IllegalArgumentException("input " + Arrays.toString(x.shape()) + " has " + x.dim(2)
@@ -166,19 +165,6 @@ public abstract class AbstractPredictor implements Predictor {
                     rejectNonFinite("initial hidden state of LSTM layer " + i, batch.initialState().layer(i).hidden());
                     rejectNonFinite("initial cell state of LSTM layer " + i, batch.initialState().layer(i).cell());
                 }
-            }
-        }
-    }
-
-    /** Ids outside the vocabulary are the caller's error, named here, never an engine's index exception or a clamp. */
-    static void checkTokens(IntTensor tokens, EmbeddingLayer embedding) {
-        int time = tokens.dim(1);
-        int vocabulary = embedding.vocabularySize();
-        for (int k = 0; k < tokens.size(); k++) {
-            int id = tokens.get(k);
-            if (id < 0 || id >= vocabulary) {
-                throw new IllegalArgumentException("token id " + id + " at row " + k / time + ", step " + k % time
-                        + " is outside the vocabulary [0, " + vocabulary + ") of embedding layer '" + embedding.name() + "'");
             }
         }
     }

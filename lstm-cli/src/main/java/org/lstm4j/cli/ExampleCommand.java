@@ -10,13 +10,14 @@ import org.lstm4j.examples.ForecastExample;
 import org.lstm4j.examples.KerasImportExample;
 import org.lstm4j.examples.SeedModelExample;
 import org.lstm4j.examples.StreamingExample;
+import org.lstm4j.examples.TextClassificationExample;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lstm example NAME}: runs one of the example programs in org.lstm4j.examples. */
-@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import (source in lstm-examples/src/main/java/org/lstm4j/examples).")
+@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import, text (source in lstm-examples/src/main/java/org/lstm4j/examples).")
 final class ExampleCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
@@ -26,12 +27,13 @@ final class ExampleCommand implements Callable<Integer> {
         EXAMPLES.put("streaming", StreamingExample::main);
         EXAMPLES.put("forecast", ForecastExample::main);
         EXAMPLES.put("keras-import", KerasImportExample::main);
+        EXAMPLES.put("text", TextClassificationExample::main);
     }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast or keras-import")
+    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast, keras-import or text")
     String name;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Passed to the example.")

@@ -17,6 +17,7 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.Npy;
 import org.lstm4j.tensor.NpyArray;
 import picocli.CommandLine.Command;
@@ -35,7 +36,8 @@ final class PredictCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--input", required = true, paramLabel = "NAME=FILE.npy",
-            description = "A graph input and its .npy file; repeat for each input. FILE.npy alone feeds the first graph input.")
+            description = "A graph input and its .npy file; repeat for each input. FILE.npy alone feeds the first graph input. "
+                    + "Float files are features or states; int32, int64 or bool files are token ids, lengths or a mask, as the input is.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--output-dir", required = true, paramLabel = "DIR", description = "Where to write the outputs.")
@@ -49,7 +51,8 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         SequenceModel m = OnnxImporter.importModel(model);
         Map<String, FloatTensor> floats = new LinkedHashMap<>();
-        Map<String, int[]> lengths = new LinkedHashMap<>();
+        // Integer and bool files: token ids for a model that starts with an embedding, lengths, or a mask, by the input's port.
+        Map<String, IntTensor> integers = new LinkedHashMap<>();
         for (String spec : inputs) {
             int eq = spec.indexOf('=');
             String name = eq < 0 ? m.inputPorts().get(0).name() : spec.substring(0, eq);
@@ -58,10 +61,10 @@ final class PredictCommand implements Callable<Integer> {
             if (a.dtype().isFloatingPoint()) {
                 floats.put(name, a.toFloatTensor());
             } else {
-                lengths.put(name, a.toIntArray());
+                integers.put(name, a.toIntTensor());
             }
         }
-        SequenceBatch batch = PortBinding.toBatch(m, floats, lengths);
+        SequenceBatch batch = PortBinding.batchOf(m, floats, integers);
         Files.createDirectories(outputDir);
         try (Predictor p = Backends.select(backend).compile(m)) {
             Prediction prediction = p.predict(batch);

@@ -3,6 +3,7 @@ package org.lstm4j.onnx;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import org.lstm4j.onnx.OpRegistry.Outputs;
 import org.lstm4j.onnx.Values.Const;
 import org.lstm4j.onnx.Values.Fill;
 import org.lstm4j.onnx.Values.Iota;
@@ -25,7 +26,8 @@ final class ConstantOps {
     static void register(OpRegistry r) {
         String family = "constants";
         r.add(family, ConstantOps::constant, "Constant");
-        r.add(family, ConstantOps::identity, "Identity", "Dropout");
+        r.add(family, ConstantOps::identity, "Identity");
+        r.add(family, 1, OpRegistry.LATEST, Outputs.between(1, 2), ConstantOps::identity, "Dropout");
         r.add(family, ConstantOps::cast, "Cast");
         r.add(family, ConstantOps::foldBinary, "Equal", "Less", "Greater", "Max", "Min");
         r.add(family, ConstantOps::neg, "Neg");
@@ -99,8 +101,8 @@ final class ConstantOps {
     }
 
     static void foldBinary(Node n) {
-        Tensor a = n.constIn(0, "A");
-        Tensor b = n.constIn(1, "B");
+        Tensor a = n.requiredConst(0, "A");
+        Tensor b = n.requiredConst(1, "B");
         n.out(0, new Const(n.charged(Folding.binary(n.opType(), a, b))));
     }
 
@@ -116,7 +118,7 @@ final class ConstantOps {
     }
 
     static void where(Node n) {
-        Tensor c = n.constIn(0, "condition");
+        Tensor c = n.requiredConst(0, "condition");
         Val x = n.required(1, "X");
         Val y = n.required(2, "Y");
         if (c.allEqual(1) && c.size() >= 1 && c.rank() <= 1 && Shapes.rankOf(x) <= 1) {
@@ -124,8 +126,8 @@ final class ConstantOps {
         } else if (c.allEqual(0) && c.size() >= 1 && c.rank() <= 1 && Shapes.rankOf(y) <= 1) {
             n.out(0, y);
         } else {
-            Tensor tx = n.constIn(1, "X");
-            Tensor ty = n.constIn(2, "Y");
+            Tensor tx = n.requiredConst(1, "X");
+            Tensor ty = n.requiredConst(2, "Y");
             long[] shape = Folding.broadcast(Folding.broadcast(c.shape, tx.shape), ty.shape);
             Tensor pick = Folding.binary("Mul", Folding.cast(c, tx.type), tx);
             Tensor other = Folding.binary("Mul", Folding.binary("Sub", Tensor.scalar(tx.type, 1), Folding.cast(c, tx.type)), ty);
@@ -139,17 +141,17 @@ final class ConstantOps {
 
     static void range(Node n) {
         if (n.in(1) instanceof ShapeVec lim && lim.elems().length == 1 && !lim.elems()[0].known()) {
-            Tensor s0 = n.constIn(0, "start");
-            Tensor d0 = n.constIn(2, "delta");
+            Tensor s0 = n.requiredConst(0, "start");
+            Tensor d0 = n.requiredConst(2, "delta");
             if (s0.size() == 1 && s0.values[0] == 0 && d0.size() == 1 && d0.values[0] == 1) {
                 n.out(0, new Iota(lim.elems()[0]));
                 return;
             }
             throw new Refusal("a Range with a run-time limit that does not start at 0 with step 1");
         }
-        Tensor s = n.constIn(0, "start");
-        Tensor l = n.constIn(1, "limit");
-        Tensor d = n.constIn(2, "delta");
+        Tensor s = n.requiredConst(0, "start");
+        Tensor l = n.requiredConst(1, "limit");
+        Tensor d = n.requiredConst(2, "delta");
         double start = s.values[0];
         double limit = l.values[0];
         double delta = d.values[0];

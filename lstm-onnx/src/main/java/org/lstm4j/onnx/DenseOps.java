@@ -71,7 +71,7 @@ final class DenseOps {
 
     static void gemm(Node n) {
         Val a = n.required(0, "A");
-        Tensor b = n.constIn(1, "B");
+        Tensor b = n.requiredConst(1, "B");
         Tensor c = n.constIn(2, "C");
         if (!(a instanceof View w)) {
             throw new Refusal("multiplies " + Values.describe(a) + "; a dense layer multiplies the network's output by a constant kernel");

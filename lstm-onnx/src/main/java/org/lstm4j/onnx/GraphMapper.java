@@ -71,7 +71,7 @@ final class GraphMapper {
             }
             state.values.put(in.getName(), View.identity(inputSource(state, in)));
         }
-        List<NodeProto> order = GraphOrder.of(state, state.values.keySet());
+        List<NodeProto> order = GraphOrder.of(state, state.values.keySet(), handlers);
         for (NodeProto n : order) {
             // A recurrence unrolled into a loop is reported as such, before any of the glue around it.
             if (RecurrenceLoops.isLoop(n.getOpType())) {

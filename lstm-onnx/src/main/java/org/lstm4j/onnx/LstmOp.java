@@ -29,7 +29,8 @@ final class LstmOp {
     }
 
     static void register(OpRegistry r) {
-        r.add("LSTM", 7, OpRegistry.LATEST, LstmOp::lstm, "LSTM");
+        // Y, Y_h and Y_c are all optional.
+        r.add("LSTM", 7, OpRegistry.LATEST, OpRegistry.Outputs.between(0, 3), LstmOp::lstm, "LSTM");
     }
 
     static void lstm(Node n) {

@@ -139,6 +139,15 @@ final class Node {
                 + Values.describe(v));
     }
 
+    /** Like {@link #constIn} for an input the op's schema requires: a refusal when the node omits it. */
+    Tensor requiredConst(int i, String what) {
+        Tensor t = constIn(i, what);
+        if (t == null) {
+            throw new Refusal("its input " + what + " is missing");
+        }
+        return t;
+    }
+
     View requireView(int i, String what) {
         Val v = required(i, what);
         if (!(v instanceof View w)) {

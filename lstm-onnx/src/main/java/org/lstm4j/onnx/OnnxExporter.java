@@ -12,8 +12,10 @@ import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MaskingLayer;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
@@ -169,7 +171,8 @@ public final class OnnxExporter {
         }
 
         void writeForExecution() {
-            String x = g.input(INPUT, FLOAT, BATCH, TIME, model.inputSize());
+            // Token ids are int32 here (the onnx backend feeds them); Gather takes int32 or int64 indices.
+            String x = model.readsTokens() ? embed(g.input(INPUT, INT32, BATCH, TIME)) : g.input(INPUT, FLOAT, BATCH, TIME, model.inputSize());
             lengths32 = g.input(SEQUENCE_LENGTHS, INT32, BATCH);
             int n = lstms.size();
             String[] h0 = new String[n];
@@ -204,6 +207,11 @@ public final class OnnxExporter {
         }
 
         void writeWithPorts() {
+            if (model.masksInput() || model.inputPorts().stream().anyMatch(p -> p.role() == Port.Role.STEP_MASK)) {
+                // The execution form never needs this: lstm4j resolves masks before ONNX Runtime runs.
+                throw new IllegalArgumentException("model '" + model.name() + "' makes a mask (a masking layer, mask_zero or a mask input); "
+                        + "the ONNX export of masks is not written yet: export it without, and pass sequence lengths");
+            }
             int n = lstms.size();
             String[] h0 = new String[n];
             String[] c0 = new String[n];
@@ -214,7 +222,9 @@ public final class OnnxExporter {
                         if (!timeMajor && p.layout() != Port.Layout.BATCH_MAJOR) {
                             throw unsupported(p);
                         }
-                        String x = timeMajor ? g.input(p.name(), FLOAT, TIME, BATCH, model.inputSize())
+                        // Token ids as PyTorch feeds nn.Embedding: int64; Gather keeps their layout and adds the features.
+                        String x = model.readsTokens() ? embed(timeMajor ? g.input(p.name(), INT64, TIME, BATCH) : g.input(p.name(), INT64, BATCH, TIME))
+                                : timeMajor ? g.input(p.name(), FLOAT, TIME, BATCH, model.inputSize())
                                 : g.input(p.name(), FLOAT, BATCH, TIME, model.inputSize());
                         xTimeMajor = timeMajor ? x : g.op("Transpose", p.name() + "_time_major", List.of(x), ints("perm", 1, 0, 2));
                         break;
@@ -413,7 +423,8 @@ public final class OnnxExporter {
                     current = dense(dense, current);
                 } else if (layer instanceof ActivationLayer a) {
                     current = activation(a.activation(), current, a.name());
-                } else {
+                } else if (!(layer instanceof EmbeddingLayer) && !(layer instanceof MaskingLayer)) {
+                    // An embedding is written with the input it reads, and a masking layer changes no value an LSTM reads.
                     throw new IllegalArgumentException("model '" + model.name() + "': the ONNX exporter does not write " + layer + " yet");
                 }
             }
@@ -566,6 +577,13 @@ public final class OnnxExporter {
                     List.of(x, g.longs("starts", -1), g.longs("ends", Long.MIN_VALUE), g.longs("axes", 0), g.longs("steps", -1)));
         }
 
+        /** The model's embedding over token ids (either layout): a Gather of its table's rows, as PyTorch's exporters write nn.Embedding. */
+        private String embed(String ids) {
+            EmbeddingLayer e = model.embedding().orElseThrow();
+            String table = g.floats(e.name() + "_table", new int[] {e.vocabularySize(), e.outputSize()}, e.weights().table());
+            return g.opNamed("Gather", e.name(), e.name() + "_output", List.of(table, ids), attr("axis", 0L));
+        }
+
         private String dense(DenseLayer d, String x) {
             String name = d.name();
             // The MatMul carries the layer's name: the importer names the dense layer after it.
@@ -583,6 +601,8 @@ public final class OnnxExporter {
                     return x;
                 case SOFTMAX:
                     return g.opNamed("Softmax", name, out, List.of(x), attr("axis", -1L));
+                case LOG_SOFTMAX:
+                    return g.opNamed("LogSoftmax", name, out, List.of(x), attr("axis", -1L));
                 case SIGMOID:
                 case TANH:
                 case RELU:

@@ -14,8 +14,34 @@ import java.util.Map;
  */
 final class OpRegistry {
 
-    /** A handler for {@code opType} at opsets {@code since..until} (inclusive), from the op family named {@code family}. */
-    record Entry(String opType, int since, int until, String family, OpHandler handler) {
+    /** How many outputs an op's schema allows (optional ones left unnamed count: ONNX counts outputs by position). */
+    record Outputs(int min, int max) {
+        static final Outputs ONE = new Outputs(1, 1);
+
+        static Outputs between(int min, int max) {
+            return new Outputs(min, max);
+        }
+
+        /** At least {@code min}, as many as the node likes (variadic). */
+        static Outputs atLeast(int min) {
+            return new Outputs(min, Integer.MAX_VALUE);
+        }
+
+        boolean allows(int count) {
+            return min <= count && count <= max;
+        }
+
+        @Override
+        public String toString() {
+            return min == max ? Integer.toString(min) : max == Integer.MAX_VALUE ? min + " or more" : min + " to " + max;
+        }
+    }
+
+    /**
+     * A handler for {@code opType} at opsets {@code since..until} (inclusive), from the op family named
+     * {@code family}, with the number of outputs the op's schema allows at those opsets.
+     */
+    record Entry(String opType, int since, int until, String family, Outputs outputs, OpHandler handler) {
         boolean covers(int opset) {
             return since <= opset && opset <= until;
         }
@@ -55,13 +81,18 @@ final class OpRegistry {
         return STANDARD;
     }
 
-    /** Registers {@code handler} for each of {@code opTypes} at every opset. */
+    /** Registers {@code handler} for each of {@code opTypes}, ops with one output, at every opset. */
     OpRegistry add(String family, OpHandler handler, String... opTypes) {
-        return add(family, 1, LATEST, handler, opTypes);
+        return add(family, 1, LATEST, Outputs.ONE, handler, opTypes);
+    }
+
+    /** Registers {@code handler} for each of {@code opTypes}, ops with one output, at opsets {@code since..until}. */
+    OpRegistry add(String family, int since, int until, OpHandler handler, String... opTypes) {
+        return add(family, since, until, Outputs.ONE, handler, opTypes);
     }
 
     /** Registers {@code handler} for each of {@code opTypes} at opsets {@code since..until}; ranges of one op must not overlap. */
-    OpRegistry add(String family, int since, int until, OpHandler handler, String... opTypes) {
+    OpRegistry add(String family, int since, int until, Outputs outputs, OpHandler handler, String... opTypes) {
         for (String op : opTypes) {
             List<Entry> entries = byOp.computeIfAbsent(op, k -> new ArrayList<>());
             for (Entry e : entries) {
@@ -69,16 +100,22 @@ final class OpRegistry {
                     throw new IllegalStateException("two handlers for " + op + " at overlapping opsets: " + e + " and " + family);
                 }
             }
-            entries.add(new Entry(op, since, until, family, handler));
+            entries.add(new Entry(op, since, until, family, outputs, handler));
         }
         return this;
     }
 
     /** The handler for {@code opType} at {@code opset}, or null when there is none. */
     OpHandler find(String opType, int opset) {
+        Entry e = entry(opType, opset);
+        return e == null ? null : e.handler();
+    }
+
+    /** The registration for {@code opType} at {@code opset}, or null when there is none. */
+    Entry entry(String opType, int opset) {
         for (Entry e : byOp.getOrDefault(opType, List.of())) {
             if (e.covers(opset)) {
-                return e.handler();
+                return e;
             }
         }
         return null;

@@ -31,7 +31,7 @@ final class PyTorchPackedSequences {
 
     static void register(OpRegistry r) {
         String family = "PyTorch packed sequences";
-        r.add(family, PyTorchPackedSequences::topK, "TopK");
+        r.add(family, 1, OpRegistry.LATEST, OpRegistry.Outputs.between(2, 2), PyTorchPackedSequences::topK, "TopK");
         r.add(family, PyTorchPackedSequences::scatter, "ScatterElements", "Scatter");
     }
 

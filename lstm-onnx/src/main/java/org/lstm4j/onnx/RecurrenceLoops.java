@@ -21,10 +21,10 @@ final class RecurrenceLoops {
     }
 
     static void register(OpRegistry r) {
-        r.add("control flow", n -> {
+        r.add("control flow", 1, OpRegistry.LATEST, OpRegistry.Outputs.atLeast(1), n -> {
             throw new Refusal(message(n.proto, n.state.graph));
         }, "Loop", "Scan", "If");
-        r.add("other recurrences", n -> {
+        r.add("other recurrences", 1, OpRegistry.LATEST, OpRegistry.Outputs.between(0, 2), n -> {
             throw new Refusal("only LSTM layers are supported; this model has a " + n.opType() + " layer");
         }, "GRU", "RNN");
     }

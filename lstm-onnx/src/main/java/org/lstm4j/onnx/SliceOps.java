@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.lstm4j.onnx.OpRegistry.Outputs;
 import org.lstm4j.onnx.Values.Comp;
 import org.lstm4j.onnx.Values.Const;
 import org.lstm4j.onnx.Values.Dim;
@@ -33,8 +34,8 @@ final class SliceOps {
         String family = "slicing";
         r.add(family, 1, 9, SliceOps::sliceByAttributes, "Slice");
         r.add(family, 10, OpRegistry.LATEST, SliceOps::sliceByInputs, "Slice");
-        r.add(family, 1, 12, n -> split(n, false), "Split");
-        r.add(family, 13, OpRegistry.LATEST, n -> split(n, true), "Split");
+        r.add(family, 1, 12, Outputs.atLeast(1), n -> split(n, false), "Split");
+        r.add(family, 13, OpRegistry.LATEST, Outputs.atLeast(1), n -> split(n, true), "Split");
         r.add(family, SliceOps::gather, "Gather");
     }
 

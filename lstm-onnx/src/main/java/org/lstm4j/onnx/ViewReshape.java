@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.lstm4j.onnx.Values.Comp;
 import org.lstm4j.onnx.Values.Dim;
+import org.lstm4j.onnx.Values.Role;
 import org.lstm4j.onnx.Values.View;
 
 /** {@code Reshape} of a view: which source axes each target size takes. Package-private. */
@@ -64,6 +65,7 @@ final class ViewReshape {
                 Collections.reverse(cs);
                 middle.addAll(cs);
             }
+            fixSizeOneAxes(w, middle, fixed);
             List<List<Comp>> axes = new ArrayList<>(left);
             axes.add(middle);
             axes.addAll(right);
@@ -82,6 +84,23 @@ final class ViewReshape {
             pos[0]++;
         }
         return w.with(left, fixed);
+    }
+
+    /**
+     * A selected time step or a single direction that a -1 merges in front of other axes selects
+     * its only index: it becomes fixed, so that {@code [1, B, H] -> [-1, H]} (PyTorch's
+     * {@code h_n.view(-1, H)}) is the batch axis alone. Batch and feature axes of size 1 stay.
+     */
+    private static void fixSizeOneAxes(View w, List<Comp> merged, Map<Integer, Comp> fixed) {
+        int k = 0;
+        while (k < merged.size() - 1 && merged.get(k).size(w.src).isKnown(1)
+                && (w.src.roles[merged.get(k).axis] == Role.DIR || w.src.roles[merged.get(k).axis] == Role.TIME)) {
+            k++;
+        }
+        for (Comp c : merged.subList(0, k)) {
+            fixed.put(c.axis, c);
+        }
+        merged.subList(0, k).clear();
     }
 
     /** Whether every source axis not yet taken has size 1. */

@@ -4,6 +4,8 @@ import java.util.OptionalInt;
 import org.lstm4j.model.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -94,6 +96,7 @@ final class Nd4jActivations {
             case SOFTPLUS: return Transforms.softPlus(x, false);
             case LINEAR: return x;
             case SOFTMAX: return Transforms.softmax(x, false);
+            case LOG_SOFTMAX: return Nd4j.exec(new LogSoftMax(x, x.rank() - 1))[0];
             default: throw new IllegalArgumentException("no ND4J form for activation " + a);
         }
     }

@@ -37,10 +37,11 @@ public final class Nd4jBackendProvider extends AbstractBackendProvider {
         return Nd4jRuntime.availability();
     }
 
-    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
-    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
-            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
-            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+    /**
+     * Everything but masks with holes: libnd4j's lstmLayer takes sequence lengths, so contiguous masks reach it
+     * rotated into right-padded lengths and a mask with a hole is refused naming {@link Capability#ARBITRARY_MASKS}.
+     */
+    static final Set<Capability> CAPABILITIES = EnumSet.complementOf(EnumSet.of(Capability.ARBITRARY_MASKS));
 
     @Override
     public Set<Capability> capabilities() {

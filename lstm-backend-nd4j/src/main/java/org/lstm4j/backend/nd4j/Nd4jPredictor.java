@@ -12,8 +12,10 @@ import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MaskingLayer;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.AbstractPredictor;
@@ -55,10 +57,13 @@ final class Nd4jPredictor extends AbstractPredictor {
             .policySpill(SpillPolicy.REALLOCATE)
             .build();
 
-    private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel or Activation
+    /** The kernel of a layer that passes its input on (a masking layer). */
+    private static final Object PASS_ON = new Object();
+
+    private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel, EmbeddingKernel, Activation or PASS_ON
 
     Nd4jPredictor(SequenceModel model, PredictorOptions options) {
-        super(Nd4jBackendProvider.NAME, model, options);
+        super(Nd4jBackendProvider.NAME, model, options, Nd4jBackendProvider.CAPABILITIES);
         String kernel = options.property(KERNEL_PROPERTY, "auto").toLowerCase(Locale.ROOT);
         if (!kernel.equals("auto") && !kernel.equals("composed")) {
             throw new IllegalArgumentException("predictor property " + KERNEL_PROPERTY + " must be 'auto' or 'composed', got '" + kernel + "'");
@@ -76,6 +81,10 @@ final class Nd4jPredictor extends AbstractPredictor {
                     kernels.add(new DenseKernel(dense));
                 } else if (l instanceof ActivationLayer activation) {
                     kernels.add(activation.activation());
+                } else if (l instanceof EmbeddingLayer embedding) {
+                    kernels.add(new EmbeddingKernel(embedding));
+                } else if (l instanceof MaskingLayer) {
+                    kernels.add(PASS_ON);  // its mask is resolved before the run; no LSTM reads the values it would zero
                 } else {
                     throw new UnsupportedModelException("backend 'nd4j' cannot run layer '" + l.name() + "' of model '"
                             + model.name() + "': " + l.getClass().getSimpleName() + " is not a layer kind it knows");
@@ -106,7 +115,7 @@ final class Nd4jPredictor extends AbstractPredictor {
         boolean ragged = batch.isRagged();
         ModelState init = batch.hasInitialState() ? batch.initialState() : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-            INDArray x = Nd4j.create(batch.input().toArray(), new long[] {nb, nt, model.inputSize()}, 'c');
+            INDArray x = batch.hasTokens() ? null : Nd4j.create(batch.input().toArray(), new long[] {nb, nt, model.inputSize()}, 'c');
             INDArray seqLen = ragged ? Nd4j.createFromArray(lengths) : null;
             INDArray[] masks = ragged ? masks(lengths, nt) : null;
             INDArray fullLengths = null;
@@ -165,7 +174,9 @@ final class Nd4jPredictor extends AbstractPredictor {
                     lstmIndex++;
                 } else if (k instanceof DenseKernel dense) {
                     x = dense.apply(x);
-                } else {
+                } else if (k instanceof EmbeddingKernel embedding) {
+                    x = embedding.apply(batch.tokens());
+                } else if (k != PASS_ON) {
                     // Its own copy: x may be an array the LSTM step above still refers to.
                     x = Nd4jActivations.applyPerStep((Activation) k, x.dup('c'));
                 }
@@ -247,6 +258,15 @@ final class Nd4jPredictor extends AbstractPredictor {
         return v.length == n ? v : Arrays.copyOf(v, Math.toIntExact(n));
     }
 
+    /** Dense and embedding kernels: their close frees native arrays and throws nothing. */
+    private static void closeQuietly(AutoCloseable kernel) {
+        try {
+            kernel.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing an ND4J kernel failed", e);
+        }
+    }
+
     @Override
     protected void release() {
         for (Object k : kernels) {
@@ -256,8 +276,8 @@ final class Nd4jPredictor extends AbstractPredictor {
                         d.close();
                     }
                 }
-            } else if (k instanceof DenseKernel dense) {
-                dense.close();
+            } else if (k instanceof AutoCloseable kernel) {
+                closeQuietly(kernel);
             }
         }
         kernels.clear();

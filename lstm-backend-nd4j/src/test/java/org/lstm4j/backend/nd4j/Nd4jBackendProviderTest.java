@@ -38,9 +38,8 @@ class Nd4jBackendProviderTest {
     void isAvailableHereAndDeclaresEveryCapability() {
         Nd4jBackendProvider p = new Nd4jBackendProvider();
         assertTrue(p.availability().available(), () -> p.availability().reason());
-        // Token inputs, masks and log-softmax (issue 13) are not declared yet: the kit skips their rules here.
-        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.TOKEN_INPUTS, Capability.MASKS, Capability.ARBITRARY_MASKS,
-                Capability.LOG_SOFTMAX)), p.capabilities());
+        // Masks with holes are refused (lengths only); the kit checks every other rule.
+        assertEquals(EnumSet.complementOf(EnumSet.of(Capability.ARBITRARY_MASKS)), p.capabilities());
     }
 
     @Test

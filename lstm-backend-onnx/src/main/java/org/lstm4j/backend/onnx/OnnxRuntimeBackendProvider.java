@@ -58,10 +58,12 @@ public final class OnnxRuntimeBackendProvider extends AbstractBackendProvider {
      * float32, instead of about x. Such values only arise in cells that have already run far out of any
      * trained range.
      */
-    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
-    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
-            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
-            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+    /**
+     * Everything but masks with holes: ONNX's LSTM knows only trailing {@code sequence_lens}, so contiguous masks
+     * reach it rotated into right-padded lengths ({@link org.lstm4j.predict.AbstractPredictor}) and a mask with a
+     * hole is refused naming {@link Capability#ARBITRARY_MASKS}.
+     */
+    static final Set<Capability> CAPABILITIES = EnumSet.complementOf(EnumSet.of(Capability.ARBITRARY_MASKS));
 
     @Override
     public Set<Capability> capabilities() {

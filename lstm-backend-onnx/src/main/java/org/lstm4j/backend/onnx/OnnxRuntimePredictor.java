@@ -56,7 +56,7 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
     private final ConcurrentLinkedDeque<Workspace> idle = new ConcurrentLinkedDeque<>();
 
     OnnxRuntimePredictor(OrtEnvironment env, SequenceModel model, PredictorOptions options) {
-        super(OnnxRuntimeBackendProvider.NAME, model, options);
+        super(OnnxRuntimeBackendProvider.NAME, model, options, OnnxRuntimeBackendProvider.CAPABILITIES);
         this.env = env;
         this.lstms = model.lstmLayers();
         byte[] graph = OnnxExporter.exportForExecution(model);
@@ -133,6 +133,9 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
         private final Map<String, OnnxTensor> outputs = new HashMap<>();
         private float[] inputScratch;
         private FloatBuffer input;
+        /** For a model over token ids: the ids, int32 {@code [B, T]}, in place of the float input. */
+        private int[] tokenScratch;
+        private IntBuffer tokens;
         private IntBuffer lengths;
         private int[] lengthsFed;
         private final FloatBuffer[] h0 = new FloatBuffer[lstms.size()];
@@ -150,8 +153,13 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
             if (nb != batchSize || nt != timeSteps) {
                 reshape(nb, nt);
             }
-            batch.input().copyTo(inputScratch, 0);
-            input.put(0, inputScratch);
+            if (batch.hasTokens()) {
+                batch.tokens().copyTo(tokenScratch, 0);
+                tokens.put(0, tokenScratch);
+            } else {
+                batch.input().copyTo(inputScratch, 0);
+                input.put(0, inputScratch);
+            }
             int[] lens = batch.lengths();
             if (!Arrays.equals(lens, lengthsFed)) {
                 lengths.put(0, lens);
@@ -193,9 +201,15 @@ final class OnnxRuntimePredictor extends AbstractPredictor {
             batchSize = -1;
             timeSteps = -1;
             int[] inputShape = {nb, nt, model.inputSize()};
-            inputScratch = new float[Math.toIntExact(FloatTensor.elementCount(inputShape))];
-            input = direct(inputShape);
-            inputs.put(OnnxExporter.INPUT, track(OnnxTensor.createTensor(env, input, longs(inputShape))));
+            if (model.readsTokens()) {
+                tokenScratch = new int[nb * nt];
+                tokens = ByteBuffer.allocateDirect(4 * nb * nt).order(ByteOrder.nativeOrder()).asIntBuffer();
+                inputs.put(OnnxExporter.INPUT, track(OnnxTensor.createTensor(env, tokens, new long[] {nb, nt})));
+            } else {
+                inputScratch = new float[Math.toIntExact(FloatTensor.elementCount(inputShape))];
+                input = direct(inputShape);
+                inputs.put(OnnxExporter.INPUT, track(OnnxTensor.createTensor(env, input, longs(inputShape))));
+            }
             lengths = ByteBuffer.allocateDirect(4 * nb).order(ByteOrder.nativeOrder()).asIntBuffer();
             lengthsFed = null;
             inputs.put(OnnxExporter.SEQUENCE_LENGTHS, track(OnnxTensor.createTensor(env, lengths, new long[] {nb})));

@@ -45,6 +45,8 @@ final class ActivationOps {
             case SOFTMAX:
                 // Over the last axis; only dense layers carry it (LstmLayer refuses non-elementwise activations).
                 return tf.nn.softmax(x);
+            case LOG_SOFTMAX:
+                return tf.nn.logSoftmax(x);
             default:
                 throw new IllegalArgumentException("no TensorFlow form for activation " + a);
         }

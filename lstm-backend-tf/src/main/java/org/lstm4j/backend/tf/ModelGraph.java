@@ -13,6 +13,7 @@ import java.util.List;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.MergeMode;
@@ -73,7 +74,8 @@ final class ModelGraph {
     static final String SEQUENCE_LENGTHS = "seq_lens";
     static final String OUTPUT = "output";
 
-    final Placeholder<TFloat32> input;
+    /** {@code x}: features {@code [B, T, I]} float, or token ids {@code [B, T]} int32. */
+    final Placeholder<? extends TType> input;
     final Operand<TInt32> sequenceLengths;
     final List<Operand<TFloat32>> initialHidden = new ArrayList<>();
     final List<Operand<TFloat32>> initialCell = new ArrayList<>();
@@ -102,7 +104,18 @@ final class ModelGraph {
         this.graph = graph;
         this.tf = Ops.create(graph);
         this.loopOnly = loopOnly;
-        input = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, model.inputSize())));
+        Operand<TFloat32> features;
+        if (model.readsTokens()) {
+            // Token ids [B, T] int32 (checked against the vocabulary before a run): the embedding is a gather of its table's rows.
+            Placeholder<TInt32> ids = tf.withName(INPUT).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+            EmbeddingLayer e = model.embedding().orElseThrow();
+            features = tf.gather(constantIn(tf, e.weights().table(), e.vocabularySize(), e.outputSize()), ids, tf.constant(0));
+            input = ids;
+        } else {
+            Placeholder<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1, model.inputSize())));
+            features = x;
+            input = x;
+        }
         Operand<TInt32> inputShape = tf.shape(input);
         batch = tf.gather(inputShape, tf.constant(0), tf.constant(0));
         time = tf.gather(inputShape, tf.constant(1), tf.constant(0));
@@ -119,7 +132,7 @@ final class ModelGraph {
         stepsToRun = tf.max(lengths, tf.constant(0));
 
         // Time-major from here on: both LSTM forms want [T, B, F].
-        Operand<TFloat32> x = tf.linalg.transpose(input, tf.constant(new int[] {1, 0, 2}));
+        Operand<TFloat32> x = tf.linalg.transpose(features, tf.constant(new int[] {1, 0, 2}));
         boolean sequences = true;
         int lstmIndex = 0;
         for (Layer layer : model.layers()) {
@@ -128,10 +141,11 @@ final class ModelGraph {
                 sequences = lstm.outputMode() == OutputMode.SEQUENCES;
             } else if (layer instanceof DenseLayer dense) {
                 x = dense(dense, x, sequences);
-            } else {
+            } else if (layer instanceof ActivationLayer a) {
                 // Elementwise (softmax over the last axis, which is the feature axis in both layouts).
-                x = ActivationOps.apply(tf, ((ActivationLayer) layer).activation(), x);
+                x = ActivationOps.apply(tf, a.activation(), x);
             }
+            // The embedding was gathered from the input above; a masking layer changes no value an LSTM reads.
         }
         if (sequences) {
             x = tf.linalg.transpose(x, tf.constant(new int[] {1, 0, 2}));

@@ -12,6 +12,7 @@ import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.SequenceBatch;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -45,7 +46,7 @@ final class TensorFlowPredictor extends AbstractPredictor {
     private final Session session;
 
     TensorFlowPredictor(SequenceModel model, PredictorOptions options) {
-        super(TensorFlowBackendProvider.NAME, model, options);
+        super(TensorFlowBackendProvider.NAME, model, options, TensorFlowBackendProvider.CAPABILITIES);
         Graph g = new Graph();
         try {
             this.endpoints = new ModelGraph(g, model, loopOnly(options));
@@ -108,7 +109,7 @@ final class TensorFlowPredictor extends AbstractPredictor {
         int lstmCount = endpoints.initialHidden.size();
         try (Tensors feeds = new Tensors()) {
             Session.Runner runner = session.runner();
-            runner.feed(endpoints.input, feeds.add(floats(batch.input())));
+            runner.feed(endpoints.input, batch.hasTokens() ? feeds.add(ints(batch.tokens())) : feeds.add(floats(batch.input())));
             if (batch.hasLengths()) {
                 int[] lengths = batch.lengths();
                 runner.feed(endpoints.sequenceLengths, feeds.add(TInt32.vectorOf(lengths)));
@@ -137,6 +138,10 @@ final class TensorFlowPredictor extends AbstractPredictor {
                 return new Prediction(output, new ModelState(states));
             }
         }
+    }
+
+    private static TInt32 ints(IntTensor t) {
+        return TInt32.tensorOf(Shape.of(t.dim(0), t.dim(1)), DataBuffers.of(t.toArray(), true, false));
     }
 
     private static TFloat32 floats(FloatTensor t) {

@@ -69,10 +69,8 @@ public final class FastJavaBackendProvider extends AbstractBackendProvider {
         return Availability.ok();
     }
 
-    /** Every feature of the LSTM itself; token inputs, masks and log-softmax are not declared yet (issue 13). */
-    static final Set<Capability> CAPABILITIES = EnumSet.of(Capability.BIDIRECTIONAL, Capability.SEQUENCE_LENGTHS,
-            Capability.INITIAL_STATE, Capability.PEEPHOLES, Capability.CELL_CLIP, Capability.COUPLED_INPUT_FORGET,
-            Capability.CUSTOM_ACTIVATIONS, Capability.STREAMING, Capability.THREAD_SAFE_PREDICT);
+    /** Everything lstm4j can describe, masks with holes included (each checked by the conformance kit on both kernels). */
+    static final Set<Capability> CAPABILITIES = EnumSet.allOf(Capability.class);
 
     @Override
     public Set<Capability> capabilities() {

@@ -3,12 +3,16 @@ package org.lstm4j.backend.java.fast;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.LstmState;
 import org.lstm4j.predict.ModelState;
 import org.lstm4j.predict.NanPolicy;
+import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.predict.StepMask;
 import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.TensorBuilder;
 
 /**
@@ -23,6 +27,8 @@ final class FastStream implements StreamingPredictor {
     private final float[][] h;
     private final float[][] c;
     private final Workspace ws = new Workspace();
+    /** Whether the model makes masks from its input (asked once: the step loop must not allocate). */
+    private final boolean masksInput;
     private boolean closed;
 
     FastStream(FastPredictor predictor, int streams) {
@@ -36,6 +42,7 @@ final class FastStream implements StreamingPredictor {
         }
         this.predictor = predictor;
         this.streams = streams;
+        this.masksInput = model.masksInput();
         int layers = predictor.lstmCount();
         this.h = new float[layers][];
         this.c = new float[layers][];
@@ -53,6 +60,7 @@ final class FastStream implements StreamingPredictor {
     @Override
     public FloatTensor step(FloatTensor step) {
         ensureOpen();
+        requireFeatures();
         if (step.rank() != 2 || step.dim(0) != streams || step.dim(1) != model.inputSize()) {
             throw new IllegalArgumentException("a step must be [streams, features] = [" + streams + ", "
                     + model.inputSize() + "], got " + Arrays.toString(step.shape()));
@@ -63,11 +71,31 @@ final class FastStream implements StreamingPredictor {
     @Override
     public FloatTensor chunk(FloatTensor chunk) {
         ensureOpen();
+        requireFeatures();
         if (chunk.rank() != 3 || chunk.dim(0) != streams || chunk.dim(1) < 1 || chunk.dim(2) != model.inputSize()) {
             throw new IllegalArgumentException("a chunk must be [streams, time, features] = [" + streams + ", time >= 1, "
                     + model.inputSize() + "], got " + Arrays.toString(chunk.shape()));
         }
         return advance(chunk, chunk.dim(1), false);
+    }
+
+    @Override
+    public FloatTensor step(IntTensor tokens) {
+        ensureOpen();
+        if (tokens.rank() != 1 || tokens.dim(0) != streams) {
+            throw new IllegalArgumentException("a step of token ids must be [streams] = [" + streams + "], got " + Arrays.toString(tokens.shape()));
+        }
+        return advance(tokens.reshape(streams, 1), true);
+    }
+
+    @Override
+    public FloatTensor chunk(IntTensor tokens) {
+        ensureOpen();
+        if (tokens.rank() != 2 || tokens.dim(0) != streams || tokens.dim(1) < 1) {
+            throw new IllegalArgumentException("a chunk of token ids must be [streams, time] with " + streams + " streams and time >= 1, got "
+                    + Arrays.toString(tokens.shape()));
+        }
+        return advance(tokens, false);
     }
 
     private FloatTensor advance(FloatTensor in, int time, boolean oneStep) {
@@ -78,13 +106,35 @@ final class FastStream implements StreamingPredictor {
                 }
             }
         }
-        float[] x = ws.get(Workspace.INPUT, in.size());
-        in.copyTo(x, 0);
+        // Only a model with a masking layer needs the mask; a plain step allocates nothing but its output.
+        boolean[] valid = masksInput ? mask(SequenceBatch.of(oneStep ? in.reshape(streams, 1, in.dim(1)) : in)) : null;
+        return run(FastPredictor.input(in, ws), valid, time, oneStep);
+    }
+
+    private FloatTensor advance(IntTensor ids, boolean oneStep) {
+        EmbeddingLayer embedding = model.embedding().orElseThrow(() -> new IllegalArgumentException("model '" + model.name()
+                + "' reads features [streams, features], not token ids: it has no embedding layer"));
+        embedding.requireInVocabulary(ids);
+        return run(predictor.embed(ids, ws), masksInput ? mask(SequenceBatch.ofTokens(ids)) : null, ids.dim(1), oneStep);
+    }
+
+    private boolean[] mask(SequenceBatch chunk) {
+        return FastPredictor.valid(StepMask.resolve(model, chunk));
+    }
+
+    /** Runs a chunk from the streams' state, which it advances in place; masked steps leave a stream's state alone. */
+    private FloatTensor run(float[] x, boolean[] valid, int time, boolean oneStep) {
         TensorBuilder out = predictor.outputBuilder(streams, time);
-        predictor.forward(x, streams, time, null, h, c, h, c, out.values(), ws);
+        predictor.forward(x, streams, time, valid, true, h, c, h, c, out.values(), ws);
         FloatTensor result = out.build();
         // A step returns [streams, out]: the same values as [streams, 1, out].
         return oneStep && result.rank() == 3 ? result.reshape(streams, result.dim(2)) : result;
+    }
+
+    private void requireFeatures() {
+        if (model.readsTokens()) {
+            throw new IllegalArgumentException("model '" + model.name() + "' reads token ids: step(IntTensor) with one id per stream");
+        }
     }
 
     @Override
