@@ -71,7 +71,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
             throw new LstmScoringException("lstm4j could not load model '" + modelFileName + "' (sha256 " + key.sha256() + ") on "
                     + (key.backend() == null ? "the executor's default backend" : "backend '" + key.backend() + "'") + " in this executor: "
                     + e.getMessage() + ". The executors need lstm4j, its importer and a backend on their class path "
-                    + "(see lstm-spark's README)", e);
+                    + "(README.md, \"Batch scoring on Spark\")", e);
         }
     }
 
