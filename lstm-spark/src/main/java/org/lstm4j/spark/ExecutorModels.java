@@ -157,9 +157,12 @@ final class ExecutorModels {
                 return idle.pop();
             }
             if (model == null) {
-                model = loader.get();
+                // Both or neither: a task that failed here leaves nothing half-set for the next task to trip over.
+                BackendProvider selected = Backends.select(key.backend());
+                SequenceModel loaded = loader.get();
                 LOADS.incrementAndGet();
-                backend = Backends.select(key.backend());
+                backend = selected;
+                model = loaded;
             }
             Predictor p = backend.compile(model, PredictorOptions.builder().nanPolicy(key.nanPolicy()).build());
             COMPILES.incrementAndGet();

@@ -1,6 +1,7 @@
 package org.lstm4j.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -8,6 +9,8 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.lstm4j.backend.BackendSelectionException;
+import org.lstm4j.predict.NanPolicy;
 
 /** Executors import a model once per JVM, share or pool its predictors as they declare, and call them per batch. */
 class ExecutorModelsTest {
@@ -44,5 +47,16 @@ class ExecutorModelsTest {
                 "4 partitions of 25 rows, 10 rows per engine call");
         long compiled = ExecutorModels.compiles() - compiles;
         assertTrue(compiled >= 1 && compiled <= 2, "one predictor per concurrent task (local[2]): " + compiled);
+    }
+
+    @Test
+    void aBackendThatCannotBeSelectedFailsEveryTaskAlike() {
+        // Every task of a job borrows; a failed first borrow must not leave a half-made entry (a model, no backend).
+        ExecutorModels.Key key = new ExecutorModels.Key("no-such-backend-" + System.nanoTime(), "no-such-backend", NanPolicy.PROPAGATE);
+        for (int task = 0; task < 2; task++) {
+            BackendSelectionException e = assertThrows(BackendSelectionException.class,
+                    () -> ExecutorModels.acquire(key, () -> TestData.seedModel(55)), "task " + task);
+            assertTrue(e.getMessage().contains("no-such-backend"), e.getMessage());
+        }
     }
 }
