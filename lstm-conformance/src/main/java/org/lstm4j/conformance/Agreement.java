@@ -99,6 +99,20 @@ public final class Agreement {
     }
 
     public static Report check(SequenceModel model, SequenceBatch batch, List<BackendProvider> backends, Tolerance tolerance) {
+        List<Run> runs = runs(model, batch, backends);
+        List<Pair> pairs = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            for (int j = i + 1; j < runs.size(); j++) {
+                if (runs.get(i).ran() && runs.get(j).ran()) {
+                    pairs.add(compare(runs.get(i), runs.get(j), tolerance));
+                }
+            }
+        }
+        return new Report(model, tolerance, runs, pairs);
+    }
+
+    /** Each backend's outputs for {@code batch} by graph output name, or why it cannot run the model. */
+    public static List<Run> runs(SequenceModel model, SequenceBatch batch, List<BackendProvider> backends) {
         List<Run> runs = new ArrayList<>();
         for (BackendProvider b : backends) {
             try {
@@ -110,15 +124,7 @@ public final class Agreement {
                 runs.add(new Run(b.name(), Map.of(), e.getMessage()));
             }
         }
-        List<Pair> pairs = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            for (int j = i + 1; j < runs.size(); j++) {
-                if (runs.get(i).ran() && runs.get(j).ran()) {
-                    pairs.add(compare(runs.get(i), runs.get(j), tolerance));
-                }
-            }
-        }
-        return new Report(model, tolerance, runs, pairs);
+        return runs;
     }
 
     /**

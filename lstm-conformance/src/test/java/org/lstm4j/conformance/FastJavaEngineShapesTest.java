@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.lstm4j.testing.TensorAssertions.assertClose;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -78,15 +80,23 @@ class FastJavaEngineShapesTest {
             for (int i = 0; i < 20_000; i++) {
                 s.step(x);  // warm up: JIT, and the stream's workspace reaching its size
             }
+            // Steady state is what is claimed: on a loaded machine C2 may compile the step later than the warm-up,
+            // so measure rounds until one is clean. Real per-layer or per-gate garbage shows in every round.
             int steps = 10_000;
-            long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
-            for (int i = 0; i < steps; i++) {
-                s.step(x);
+            List<Long> rounds = new ArrayList<>();
+            long perStep = Long.MAX_VALUE;
+            for (int round = 0; round < 30 && perStep > 256; round++) {
+                long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (int i = 0; i < steps; i++) {
+                    s.step(x);
+                }
+                perStep = (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / steps;
+                rounds.add(perStep);
             }
-            long perStep = (mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / steps;
             // The returned tensor: a float[10] (56 bytes), its shape int[2] (24) and the object (~24), plus
             // the TensorBuilder (~24) and its shape copy: about 150 bytes. Anything per layer or per gate would be kilobytes.
-            assertTrue(perStep <= 256, () -> "a streamed step allocated " + perStep + " bytes");
+            long last = perStep;
+            assertTrue(last <= 256, () -> "a streamed step allocated " + last + " bytes in every round: " + rounds);
         }
     }
 }
