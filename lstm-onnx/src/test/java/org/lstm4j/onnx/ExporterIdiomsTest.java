@@ -171,4 +171,32 @@ class ExporterIdiomsTest {
         OnnxImportException e = org.junit.jupiter.api.Assertions.assertThrows(OnnxImportException.class, g::importModel);
         assertTrue(e.getMessage().contains("applied to time step 1 of 3 only"), e.getMessage());
     }
+
+    /**
+     * Keras's last-k-steps Lambda then TimeDistributed(Dense), as tf2onnx unrolls it over a known time
+     * axis: only steps 3 and 4 of 5 get a MatMul/Add, stacked by Concat. lstm4j has no "last k steps"
+     * output, so the Concat is refused, saying which steps it stacks and what to change.
+     */
+    @Test
+    void tf2onnxTimeDistributedOverTheLastStepsIsRefusedNamingTheSteps() {
+        HandBuilt g = new HandBuilt("last_k_time_distributed", 17, 76);
+        g.input("x", "B", 5, 2);
+        g.op("Transpose", "xt", List.of("x"), HandBuilt.ints("perm", 1, 0, 2));
+        String y = g.lstm("lstm", "xt", 2, 4, "forward");
+        g.op("Squeeze", "ys", List.of(y, g.longs("ax1", 1)));
+        g.op("Transpose", "yb", List.of("ys"), HandBuilt.ints("perm", 1, 0, 2));
+        String kernel = g.random("kernel", 0.5f, 4, 2);
+        String bias = g.random("bias", 0.5f, 2);
+        String axis = g.longs("ax_step", 1);
+        for (int t = 3; t < 5; t++) {
+            g.op("Gather", "step" + t, List.of("yb", g.scalar("t" + t, t)), attr("axis", 1L));
+            g.op("MatMul", "mm" + t, List.of("step" + t, kernel));
+            g.op("Add", "d" + t, List.of("mm" + t, bias));
+            g.op("Unsqueeze", "u" + t, List.of("d" + t, axis));
+        }
+        g.op("Concat", "out", List.of("u3", "u4"), attr("axis", 1L));
+        g.output("out", "B", 2, 2);
+        g.refusal("out", "stacks 2 per-step dense outputs (steps [3, 4]) of a sequence of 5 steps", "slice of the time axis",
+                "lstm predict --raw");
+    }
 }
