@@ -63,6 +63,7 @@ public final class Backends {
 
     /** Selects a backend by the rules and compiles {@code model} with it. */
     public static Predictor compile(SequenceModel model, PredictorOptions options) {
+        Objects.requireNonNull(model, "model");
         return select().compile(model, options);
     }
 
