@@ -185,6 +185,27 @@ public final class Backends {
 
     /** What selection saw: every candidate, the one chosen (if any) and why. */
     public record Report(List<Candidate> candidates, Optional<BackendProvider> chosen, String reason) {
+
+        /** A table, one backend per line (name, priority, status, artifact or why it is unavailable), then the choice and why. */
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %-11s %s%n", "NAME", "PRIORITY", "STATUS", "DETAIL"));
+            for (Candidate c : candidates) {
+                if (c.provider().isEmpty()) {
+                    out.append(String.format("%-10s %-9s %-11s %s%n", "?", "-", "broken", c.loadError().map(Throwable::toString).orElse("")));
+                    continue;
+                }
+                BackendProvider p = c.provider().get();
+                Availability a = c.availability();
+                boolean isChosen = chosen.map(x -> x == p).orElse(false);
+                out.append(String.format("%-10s %-9d %-11s %s%n", p.name(), p.priority(),
+                        a.available() ? (isChosen ? "CHOSEN" : "available") : "unavailable",
+                        a.available() ? p.artifact() + ", capabilities: " + p.capabilities().size() : a.reason()));
+            }
+            out.append(System.lineSeparator());
+            out.append(chosen.isPresent() ? "Chosen: " + chosen.get().name() + " (" + reason + ")." : reason);
+            return out.toString();
+        }
     }
 
     /** Selection rules over given providers, properties and environment. */

@@ -237,4 +237,19 @@ class BackendsTest {
             assertEquals("good", s.select().name());
         }
     }
+
+    @Test
+    void theReportPrintsOneReadableLinePerBackendAndTheChoice() {
+        NamedProvider off = new NamedProvider("tf", 80, Availability.unavailable("no natives for this platform", null));
+        List<Backends.Candidate> found = List.of(Backends.Candidate.of(JAVA), Backends.Candidate.of(off),
+                Backends.Candidate.broken(new ClassNotFoundException("org.example.GoneProvider")));
+        String table = new Backends.Selector(found, k -> null, k -> null).report(null).toString();
+        List<String> lines = table.lines().toList();
+        assertTrue(lines.get(0).startsWith("NAME") && lines.get(0).contains("STATUS"), table);
+        assertTrue(lines.get(1).startsWith("java") && lines.get(1).contains("CHOSEN"), table);
+        assertTrue(lines.get(2).startsWith("tf") && lines.get(2).contains("unavailable") && lines.get(2).contains("no natives for this platform"), table);
+        assertTrue(lines.get(3).contains("broken") && lines.get(3).contains("org.example.GoneProvider"), table);
+        assertTrue(lines.get(lines.size() - 1).startsWith("Chosen: java ("), table);
+        assertFalse(table.contains("Candidate@") || table.contains("Optional["), "no object identities or Optional wrappers: " + table);
+    }
 }
