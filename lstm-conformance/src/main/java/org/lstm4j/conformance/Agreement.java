@@ -2,16 +2,14 @@ package org.lstm4j.conformance;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.backend.Capabilities;
-import org.lstm4j.backend.Capability;
+import org.lstm4j.backend.UnsupportedInputException;
 import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.model.SequenceModel;
@@ -114,24 +112,44 @@ public final class Agreement {
         return new Report(model, tolerance, runs, pairs);
     }
 
+    /** How far one backend's output is from an independent source's (a framework's, a golden's). */
+    public record Deviation(String backend, String output, Tolerance.Comparison comparison) {
+        public boolean within() {
+            return comparison.passed();
+        }
+    }
+
+    /**
+     * Every backend that ran, output by output, against {@code expected} (by graph output name; a framework's
+     * outputs, so its values are the expected ones and the relative part of the tolerance scales with them).
+     */
+    public static List<Deviation> deviations(List<Run> runs, Map<String, FloatTensor> expected, Tolerance tolerance) {
+        List<Deviation> out = new ArrayList<>();
+        for (Run run : runs) {
+            if (!run.ran()) {
+                continue;
+            }
+            for (Map.Entry<String, FloatTensor> e : expected.entrySet()) {
+                FloatTensor got = run.outputs().get(e.getKey());
+                Tolerance.Comparison c = got != null ? tolerance.compare(e.getValue(), got)
+                        : new Tolerance.Comparison(false, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, -1,
+                                "no output named '" + e.getKey() + "' (the model's outputs: " + run.outputs().keySet() + ")");
+                out.add(new Deviation(run.backend(), e.getKey(), c));
+            }
+        }
+        return out;
+    }
+
     /** Each backend's outputs for {@code batch} by graph output name, or why it cannot run the model. */
     public static List<Run> runs(SequenceModel model, SequenceBatch batch, List<BackendProvider> backends) {
         List<Run> runs = new ArrayList<>();
         for (BackendProvider b : backends) {
-            // What this batch needs beyond the model (a mask with holes needs ARBITRARY_MASKS) is reported as the model's is.
-            Set<Capability> missing = EnumSet.noneOf(Capability.class);
-            missing.addAll(KitCase.requirementsOf(model, batch));
-            missing.removeAll(b.capabilities());
-            if (!missing.isEmpty()) {
-                runs.add(new Run(b.name(), Map.of(), "backend '" + b.name() + "' does not declare " + missing + ", which this batch needs"));
-                continue;
-            }
             try {
                 Capabilities.requireSupported(b, model);
                 try (Predictor p = b.compile(model)) {
                     runs.add(new Run(b.name(), PortBinding.toOutputs(model, p.predict(batch)), null));
                 }
-            } catch (UnsupportedModelException e) {
+            } catch (UnsupportedModelException | UnsupportedInputException e) {
                 runs.add(new Run(b.name(), Map.of(), e.getMessage()));
             }
         }
