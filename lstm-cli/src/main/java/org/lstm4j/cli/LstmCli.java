@@ -24,6 +24,8 @@ public final class LstmCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(new LstmCli());
         cli.setOut(out);
         cli.setErr(err);
+        // `lstm example NAME ARGS...` passes everything after NAME to the example, options such as --stream included.
+        cli.getSubcommands().get("example").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users see the library's message (it names the file, node or shape), not a stack trace.
             commandLine.getErr().println("lstm: " + e.getMessage());
