@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.lstm4j.backend.Capability;
+import org.lstm4j.backend.UnsupportedInputException;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
 
@@ -70,6 +71,7 @@ public abstract class AbstractPredictor implements Predictor {
 
     @Override
     public final Prediction predict(SequenceBatch batch) {
+        Objects.requireNonNull(batch, "batch");
         ensureOpen();
         check(batch);
         StepMask mask = StepMask.resolve(model, batch);
@@ -77,7 +79,7 @@ public abstract class AbstractPredictor implements Predictor {
             return run(unmasked(batch));
         }
         if (batch.hasMask() && !capabilities.contains(Capability.MASKS)) {
-            throw new IllegalArgumentException("backend '" + backendName() + "' does not declare " + Capability.MASKS
+            throw new UnsupportedInputException("backend '" + backendName() + "' does not declare " + Capability.MASKS
                     + ": it cannot run a batch with a mask; pass sequence lengths for right or left padding, or use a backend that declares it");
         }
         if (capabilities.contains(Capability.ARBITRARY_MASKS)) {
@@ -85,7 +87,7 @@ public abstract class AbstractPredictor implements Predictor {
         }
         int[] hole = mask.firstHole();
         if (hole != null) {
-            throw new IllegalArgumentException("row " + hole[0] + " of the batch has a masked step (step " + hole[1]
+            throw new UnsupportedInputException("row " + hole[0] + " of the batch has a masked step (step " + hole[1]
                     + ") between valid ones; backend '" + backendName() + "' does not declare " + Capability.ARBITRARY_MASKS
                     + " and runs only masks whose valid steps are contiguous (pre- or post-padding); the java and java-fast backends run any mask");
         }
@@ -111,6 +113,13 @@ public abstract class AbstractPredictor implements Predictor {
      * {@link StepMask}'s equations. Token ids lie in the vocabulary; the initial state, if any, fits.
      */
     protected abstract Prediction run(SequenceBatch batch);
+
+    /** Opens a stream; on a closed predictor it throws here, not at the stream's first step. */
+    @Override
+    public StreamingPredictor stream(int streams) {
+        ensureOpen();
+        return Predictor.super.stream(streams);
+    }
 
     /** Frees engine resources; called once, by the first {@link #close()}. */
     protected void release() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.lstm4j.backend.Capability;
+import org.lstm4j.backend.UnsupportedInputException;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
@@ -111,7 +112,7 @@ final class ContiguousMaskRun {
         for (int i = 0; i < lstms.size() - 1 && rotates; i++) {
             // Unrotated (post-padded) rows are exact: the engine computes this as Keras does.
             if (lstms.get(i).reversedOutputOrder()) {
-                throw new IllegalArgumentException("model '" + model.name() + "': LSTM layer '" + lstms.get(i).name()
+                throw new UnsupportedInputException("model '" + model.name() + "': LSTM layer '" + lstms.get(i).name()
                         + "' (go_backwards) feeds another LSTM its outputs in reversed order while the mask stays in input order, "
                         + "and the batch has padding before a row's first valid step" + needs);
             }
@@ -123,7 +124,7 @@ final class ContiguousMaskRun {
         for (int b = 0; b < start.length; b++) {
             boolean padsTheEnd = length[b] > 0 && start[b] + length[b] < mask.timeSteps();
             if (length[b] > 0 && start[b] != 0 || padsTheEnd && last.maskedOutput() == MaskedOutput.PREVIOUS) {
-                throw new IllegalArgumentException("model '" + model.name() + "' outputs the batch's last time step (LAST_STEP), and row " + b
+                throw new UnsupportedInputException("model '" + model.name() + "' outputs the batch's last time step (LAST_STEP), and row " + b
                         + " is padded at its " + (start[b] != 0 ? "start" : "end") + needs);
             }
         }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lstm example NAME}: runs one of the example programs in org.lstm4j.examples. */
-@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import, text, speech, spark (source in lstm-examples/src/main/java/org/lstm4j/examples).")
+@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import, text, spark, speech (source in lstm-examples/src/main/java/org/lstm4j/examples).")
 final class ExampleCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
@@ -30,15 +30,15 @@ final class ExampleCommand implements Callable<Integer> {
         EXAMPLES.put("forecast", ForecastExample::main);
         EXAMPLES.put("keras-import", KerasImportExample::main);
         EXAMPLES.put("text", TextClassificationExample::main);
-        EXAMPLES.put("speech", SpeechExample::main);
         // A lambda, not a method reference: SparkScoringExample (and Spark) load only when this example runs.
         EXAMPLES.put("spark", args -> runSpark(args));
+        EXAMPLES.put("speech", SpeechExample::main);
     }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast, keras-import, text, speech or spark")
+    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast, keras-import, text, spark or speech")
     String name;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Passed to the example.")

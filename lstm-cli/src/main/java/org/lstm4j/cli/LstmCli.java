@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lstm} command-line tool. */
-@Command(name = "lstm", mixinStandardHelpOptions = true, version = "lstm4j 0.1.0-SNAPSHOT",
+@Command(name = "lstm", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "LSTM sequence models in Java: inspect, predict, forecast, and check that backends agree.",
         subcommands = {BackendsCommand.class, InspectCommand.class, PredictCommand.class, ForecastCommand.class,
             ConformanceCommand.class, ExampleCommand.class, KerasExportCommand.class, CommandLine.HelpCommand.class})

@@ -59,7 +59,13 @@ import org.lstm4j.weights.LstmWeights;
  *   <li>activations, clip, input_forget, peepholes and sequence lengths: the LSTM operator's own
  *       attributes and inputs; alpha and beta lists hold values only for the activations that
  *       take them, in (f, g, h) order per direction, as the specification says they are consumed;</li>
- *   <li>dense layers: MatMul, Add and the activation (Softmax on the last axis; Affine and
+ *   <li>an embedding: Gather of its table's rows over the token ids (int64 in the port form, int32 in the
+ *       execution form), as PyTorch's exporters write {@code nn.Embedding}; a masking layer: nothing (it changes
+ *       no value an LSTM reads);</li>
+ *   <li>masks (a masking layer, {@code mask_zero}, a {@link Port.Role#STEP_MASK} input) in the port form: the
+ *       rotation {@link MaskedExport} documents, over {@code sequence_lens}; the execution form takes lengths only,
+ *       since lstm4j resolves masks before ONNX Runtime runs;</li>
+ *   <li>dense layers: MatMul, Add and the activation (Softmax and LogSoftmax on the last axis; Affine and
  *       ScaledTanh, which opset 17 lacks as operators, as Mul/Add and Mul/Tanh/Mul); standalone
  *       activation layers: the activation alone.</li>
  * </ul>
@@ -84,6 +90,7 @@ public final class OnnxExporter {
     private static final int FLOAT = TensorProto.DataType.FLOAT_VALUE;
     private static final int INT32 = TensorProto.DataType.INT32_VALUE;
     private static final int INT64 = TensorProto.DataType.INT64_VALUE;
+    private static final int BOOL = TensorProto.DataType.BOOL_VALUE;
 
     private OnnxExporter() {
     }
@@ -207,31 +214,40 @@ public final class OnnxExporter {
         }
 
         void writeWithPorts() {
-            if (model.masksInput() || model.inputPorts().stream().anyMatch(p -> p.role() == Port.Role.STEP_MASK)) {
-                // The execution form never needs this: lstm4j resolves masks before ONNX Runtime runs.
-                throw new IllegalArgumentException("model '" + model.name() + "' makes a mask (a masking layer, mask_zero or a mask input); "
-                        + "the ONNX export of masks is not written yet: export it without, and pass sequence lengths");
-            }
             int n = lstms.size();
             String[] h0 = new String[n];
             String[] c0 = new String[n];
+            String features = null;   // [B, T, F] or, when timeMajor, [T, B, F]; after the embedding for token ids
+            String ids = null;        // token ids as the port lays them out, int64
+            boolean timeMajorInput = false;
+            String mask = null;       // bool [B, T], true for a valid step, when the model or its ports give a mask
+            String lengthsPort = null;
             for (Port p : model.inputPorts()) {
+                boolean timeMajor = p.layout() == Port.Layout.TIME_MAJOR;
                 switch (p.role()) {
                     case SEQUENCE_INPUT: {
-                        boolean timeMajor = p.layout() == Port.Layout.TIME_MAJOR;
                         if (!timeMajor && p.layout() != Port.Layout.BATCH_MAJOR) {
                             throw unsupported(p);
                         }
-                        // Token ids as PyTorch feeds nn.Embedding: int64; Gather keeps their layout and adds the features.
-                        String x = model.readsTokens() ? embed(timeMajor ? g.input(p.name(), INT64, TIME, BATCH) : g.input(p.name(), INT64, BATCH, TIME))
-                                : timeMajor ? g.input(p.name(), FLOAT, TIME, BATCH, model.inputSize())
-                                : g.input(p.name(), FLOAT, BATCH, TIME, model.inputSize());
-                        xTimeMajor = timeMajor ? x : g.op("Transpose", p.name() + "_time_major", List.of(x), ints("perm", 1, 0, 2));
+                        timeMajorInput = timeMajor;
+                        if (model.readsTokens()) {
+                            // Token ids as PyTorch feeds nn.Embedding: int64; Gather keeps their layout and adds the features.
+                            ids = timeMajor ? g.input(p.name(), INT64, TIME, BATCH) : g.input(p.name(), INT64, BATCH, TIME);
+                            features = embed(ids);
+                        } else {
+                            features = timeMajor ? g.input(p.name(), FLOAT, TIME, BATCH, model.inputSize())
+                                    : g.input(p.name(), FLOAT, BATCH, TIME, model.inputSize());
+                        }
                         break;
                     }
                     case SEQUENCE_LENGTHS:
-                        lengths32 = g.input(p.name(), INT32, BATCH);
+                        lengthsPort = g.input(p.name(), INT32, BATCH);
                         break;
+                    case STEP_MASK: {
+                        String in = timeMajor ? g.input(p.name(), BOOL, TIME, BATCH) : g.input(p.name(), BOOL, BATCH, TIME);
+                        mask = MaskedExport.and(g, mask, timeMajor ? g.op("Transpose", p.name() + "_batch_major", List.of(in), ints("perm", 1, 0)) : in);
+                        break;
+                    }
                     case INITIAL_HIDDEN:
                     case INITIAL_CELL: {
                         String[] perLayer = splitStatePort(p);
@@ -244,23 +260,78 @@ public final class OnnxExporter {
                         throw new IllegalStateException("output role among input ports: " + p);
                 }
             }
+            MaskedExport masked = null;
+            if (mask != null || model.masksInput()) {
+                String batchMajor = timeMajorInput ? g.op("Transpose", "input_batch_major", List.of(features), ints("perm", 1, 0, 2)) : features;
+                for (Layer l : model.layers()) {
+                    if (l instanceof EmbeddingLayer e && e.masksZero()) {
+                        String batchIds = timeMajorInput ? g.op("Transpose", "ids_batch_major", List.of(ids), ints("perm", 1, 0)) : ids;
+                        mask = MaskedExport.and(g, mask, MaskedExport.fromNonZeroIds(g, batchIds));
+                    } else if (l instanceof MaskingLayer m) {
+                        mask = MaskedExport.and(g, mask, MaskedExport.fromMaskValue(g, batchMajor, m.maskValue()));
+                    }
+                }
+                refuseWhatTheMaskedExportCannotWrite();
+                if (lengthsPort != null) {
+                    mask = MaskedExport.and(g, mask, MaskedExport.fromLengths(g, lengthsPort, batchMajor));
+                }
+                masked = new MaskedExport(g, mask, batchMajor);
+                lengths32 = masked.lengths32;
+                xTimeMajor = g.op("Transpose", "x_time_major", List.of(masked.rotate(batchMajor)), ints("perm", 1, 0, 2));
+            } else {
+                lengths32 = lengthsPort;
+                xTimeMajor = timeMajorInput ? features : g.op("Transpose", "x_time_major", List.of(features), ints("perm", 1, 0, 2));
+            }
             // Output port names are reserved first so that helper tensors never take them.
             for (Port p : model.outputPorts()) {
                 g.reserve(p.name());
             }
             Body body = body(h0, c0, new String[n], new String[n]);
+            if (masked != null) {
+                String out = body.sequences
+                        ? g.op("Transpose", "output_time_major", List.of(masked.restoreSequences(
+                                g.op("Transpose", "output_batch_major", List.of(body.output), ints("perm", 1, 0, 2)), lstms.get(n - 1))),
+                                ints("perm", 1, 0, 2))
+                        : masked.guardVectors(body.output);
+                body = new Body(out, body.sequences, body.hn, body.cn, null);
+            }
             for (Port p : model.outputPorts()) {
                 switch (p.role()) {
                     case OUTPUT:
                         writeOutputPort(p, body);
                         break;
                     case FINAL_HIDDEN:
-                    case FINAL_CELL:
-                        joinStatePort(p, p.role() == Port.Role.FINAL_HIDDEN ? body.hn : body.cn);
+                    case FINAL_CELL: {
+                        boolean hidden = p.role() == Port.Role.FINAL_HIDDEN;
+                        String[] states = (hidden ? body.hn : body.cn).clone();
+                        if (masked != null) {
+                            for (int k : p.lstmLayers()) {
+                                states[k] = masked.guardState(states[k], (hidden ? h0 : c0)[k]);
+                            }
+                        }
+                        joinStatePort(p, states);
                         break;
+                    }
                     default:
                         throw new IllegalStateException("input role among output ports: " + p);
                 }
+            }
+        }
+
+        /** What {@link MaskedExport}'s rotation cannot compute as lstm4j does. */
+        private void refuseWhatTheMaskedExportCannotWrite() {
+            String why = null;
+            for (int k = 0; k < lstms.size() - 1; k++) {
+                if (lstms.get(k).reversedOutputOrder()) {
+                    why = "LSTM layer '" + lstms.get(k).name() + "' (go_backwards) feeds another LSTM, which rotated rows would misalign";
+                }
+            }
+            if (lstms.get(lstms.size() - 1).outputMode() == OutputMode.LAST_STEP) {
+                why = "its last LSTM outputs the batch's last time step (LAST_STEP), which a rotated row moves";
+            }
+            if (why != null) {
+                throw new IllegalArgumentException("model '" + model.name() + "' makes a mask and " + why
+                        + "; the ONNX export cannot write that (lstm4j's java backends run it)");
             }
         }
 

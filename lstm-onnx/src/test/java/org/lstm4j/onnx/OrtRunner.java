@@ -15,7 +15,8 @@ import org.lstm4j.tensor.IntTensor;
 
 /**
  * Runs an ONNX graph once in ONNX Runtime (Java, CPU) for the exporter's tests: float inputs as
- * {@link FloatTensor}s, int32 inputs as {@code int[]} vectors, int64 inputs (token ids) as {@link IntTensor}s; every output back as a FloatTensor.
+ * {@link FloatTensor}s, int32 inputs as {@code int[]} vectors, int64 token ids as {@link IntTensor}s, bool
+ * masks as {@code boolean[][]}; every output back as a FloatTensor.
  */
 final class OrtRunner {
     private OrtRunner() {
@@ -31,11 +32,14 @@ final class OrtRunner {
                     if (e.getValue() instanceof FloatTensor t) {
                         feeds.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toArray()), longs(t.shape())));
                     } else if (e.getValue() instanceof IntTensor t) {
+                        // token ids, int64 as the exported graphs declare them
                         long[] ids = new long[t.size()];
-                        for (int i = 0; i < ids.length; i++) {
-                            ids[i] = t.get(i);
+                        for (int k = 0; k < ids.length; k++) {
+                            ids[k] = t.get(k);
                         }
                         feeds.put(e.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(ids), longs(t.shape())));
+                    } else if (e.getValue() instanceof boolean[][] mask) {
+                        feeds.put(e.getKey(), OnnxTensor.createTensor(env, mask));
                     } else {
                         int[] v = (int[]) e.getValue();
                         feeds.put(e.getKey(), OnnxTensor.createTensor(env, IntBuffer.wrap(v), new long[] {v.length}));
