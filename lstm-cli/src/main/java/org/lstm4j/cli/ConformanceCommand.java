@@ -126,7 +126,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 SequenceBatch batch;
                 if (f.expectsMatch()) {
                     m = OnnxImporter.importModel(f.modelBytes(), f.id());
-                    batch = PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
+                    batch = PortBinding.batchOf(m, f.floatInputs(), f.integerInputs());
                 } else {
                     FrameworkModels.Built built = FrameworkModels.build(f);
                     m = built.model();
