@@ -256,7 +256,7 @@ def export(model, out_dir=None, time_steps=None, batch=2, seed=0, opset=DEFAULT_
         except Exception as exc:  # keep going to the fallback, but remember why the first route failed
             errors[r] = f"{type(exc).__name__}: {exc}"[:2000]
     if proto is None:
-        raise RuntimeError(f"every export route failed: {errors}")
+        raise RuntimeError("every export route failed:\n" + "\n".join(f"  {r}: {e}" for r, e in errors.items()))
     if output_names:
         rename_graph_outputs(proto, list(output_names))
     name_dynamic_dims(proto)
@@ -278,6 +278,7 @@ def export(model, out_dir=None, time_steps=None, batch=2, seed=0, opset=DEFAULT_
                                 f"opset={opset})",
                   "saved-model": f"model.export(tf_saved_model) + python -m tf2onnx.convert --saved-model "
                                  f"--opset {opset}"}[used],
+        "route_name": used,
         "route_errors": errors,
         "opset": opset,
         "versions": versions(),
@@ -364,7 +365,11 @@ def main(argv=None):
         print(f"exporting {args.model} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_EXPORT_FAILED
     info = result.info
-    print(f"route: {info['route']}")
+    # Say which route was taken and, when it was the fallback, why the first one failed.
+    for failed, why in info["route_errors"].items():
+        print(f"route {failed} failed, so the next route was tried: {why}")
+    first = "the first route" if not info["route_errors"] else "the fallback"
+    print(f"route used: {info['route_name']} ({first}): {info['route']}")
     print(f"inputs: {info['inputs']}  outputs: {info['outputs']}")
     print(f"ops: {info['onnx_ops']}" + (f"  in subgraphs: {info['onnx_ops_in_subgraphs']}"
                                        if info['onnx_ops_in_subgraphs'] else ""))

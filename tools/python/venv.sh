@@ -3,6 +3,7 @@
 # of one machine. Each environment is pinned by a requirements file in the repository:
 #   keras   tools/keras/requirements.txt          Keras/TensorFlow fixtures, the Keras export, the demo's training
 #   torch   tools/fixtures/requirements-torch.txt  PyTorch/ONNX fixtures, the side-by-side benchmark
+#   audio   tools/audio/requirements.txt           librosa: lstm-audio's goldens, the speech example's features
 # Where: $LSTM4J_VENVS/<name> when LSTM4J_VENVS is set (share one set of environments between clones),
 # else .venv/<name> in the repository (ignored by git). Python: $LSTM4J_PYTHON, else python3.11, else python3.
 # Usage in a script:   py="$("$root/tools/python/venv.sh" keras)/bin/python"
@@ -13,6 +14,7 @@ name="${1:?usage: tools/python/venv.sh NAME (one of: $(sed -n 's/^  \([a-z0-9-]*
 case "$name" in
   keras) req="$root/tools/keras/requirements.txt" ;;
   torch) req="$root/tools/fixtures/requirements-torch.txt" ;;
+  audio) req="$root/tools/audio/requirements.txt" ;;
   *) echo "venv.sh: unknown environment '$name'" >&2; exit 2 ;;
 esac
 dir="${LSTM4J_VENVS:-$root/.venv}/$name"

@@ -4,7 +4,7 @@
 # carries over between rounds and runs. A finding fails the run and is written as a crash file into
 # src/test/resources/.../<Test>Inputs/<method>/, where the normal build then replays it (regression mode).
 #
-#   tools/reliability/fuzz.sh                     # NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest, 1 round each
+#   tools/reliability/fuzz.sh                     # NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest WavFuzzTest, 1 round each
 #   ROUNDS=12 tools/reliability/fuzz.sh OnnxImportFuzzTest     # an hour on the importer
 #
 # Prints each round's libFuzzer summary ("Done N runs in S second(s)"); full logs in target/fuzz-logs/.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-1}
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest)
+  TARGETS=(NpyFuzzTest CsvFuzzTest OnnxImportFuzzTest WavFuzzTest)
 fi
 mkdir -p target/fuzz-logs
 for target in "${TARGETS[@]}"; do

@@ -20,9 +20,13 @@ public interface BackendProvider {
     /** Higher wins when several are available and none is named; the reference engine has the lowest. */
     int priority();
 
-    /** The Maven coordinates users add to get this backend, for messages. */
+    /**
+     * The Maven coordinates users add to get this backend, for messages: lstm4j's own backends name their
+     * artifact (several backends may share one); another backend names the jar its provider came from unless it
+     * overrides this.
+     */
     default String artifact() {
-        return "org.lstm4j:lstm-backend-" + name();
+        return KnownBackends.artifactOf(this);
     }
 
     /**

@@ -4,20 +4,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.predict.PredictorOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Finds backends on the class path and chooses one, as SLF4J chooses its provider.
@@ -46,7 +44,6 @@ public final class Backends {
     /** Where the README explains the choice, for messages. */
     public static final String HELP = "see 'Choosing a backend' in the lstm4j README";
 
-    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     /** Each provider's availability, by instance (weakly: tests and embedders make providers of their own). */
     private static final Map<BackendProvider, Availability> AVAILABILITY = new WeakHashMap<>();
     private static volatile Selector defaultSelector;
@@ -66,6 +63,7 @@ public final class Backends {
 
     /** Selects a backend by the rules and compiles {@code model} with it. */
     public static Predictor compile(SequenceModel model, PredictorOptions options) {
+        Objects.requireNonNull(model, "model");
         return select().compile(model, options);
     }
 
@@ -187,6 +185,27 @@ public final class Backends {
 
     /** What selection saw: every candidate, the one chosen (if any) and why. */
     public record Report(List<Candidate> candidates, Optional<BackendProvider> chosen, String reason) {
+
+        /** A table, one backend per line (name, priority, status, artifact or why it is unavailable), then the choice and why. */
+        @Override
+        public String toString() {
+            StringBuilder out = new StringBuilder(String.format("%-10s %-9s %-11s %s%n", "NAME", "PRIORITY", "STATUS", "DETAIL"));
+            for (Candidate c : candidates) {
+                if (c.provider().isEmpty()) {
+                    out.append(String.format("%-10s %-9s %-11s %s%n", "?", "-", "broken", c.loadError().map(Throwable::toString).orElse("")));
+                    continue;
+                }
+                BackendProvider p = c.provider().get();
+                Availability a = c.availability();
+                boolean isChosen = chosen.map(x -> x == p).orElse(false);
+                out.append(String.format("%-10s %-9d %-11s %s%n", p.name(), p.priority(),
+                        a.available() ? (isChosen ? "CHOSEN" : "available") : "unavailable",
+                        a.available() ? p.artifact() + ", capabilities: " + p.capabilities().size() : a.reason()));
+            }
+            out.append(System.lineSeparator());
+            out.append(chosen.isPresent() ? "Chosen: " + chosen.get().name() + " (" + reason + ")." : reason);
+            return out.toString();
+        }
     }
 
     /** Selection rules over given providers, properties and environment. */
@@ -194,12 +213,19 @@ public final class Backends {
         private final List<Candidate> candidates;
         private final Function<String, String> properties;
         private final Function<String, String> environment;
-        private volatile boolean announced;
+        private final SelectionLog log;
+        private final AtomicBoolean announced = new AtomicBoolean();
 
         public Selector(List<Candidate> candidates, Function<String, String> properties, Function<String, String> environment) {
+            this(candidates, properties, environment, SelectionLog.standard());
+        }
+
+        private Selector(List<Candidate> candidates, Function<String, String> properties, Function<String, String> environment,
+                         SelectionLog log) {
             this.candidates = List.copyOf(candidates);
             this.properties = Objects.requireNonNull(properties, "properties");
             this.environment = Objects.requireNonNull(environment, "environment");
+            this.log = log;
         }
 
         /** A selector over providers given directly, with no property and no environment. */
@@ -212,11 +238,16 @@ public final class Backends {
         }
 
         public Selector withProperties(Function<String, String> properties) {
-            return new Selector(candidates, properties, environment);
+            return new Selector(candidates, properties, environment, log);
         }
 
         public Selector withEnvironment(Function<String, String> environment) {
-            return new Selector(candidates, properties, environment);
+            return new Selector(candidates, properties, environment, log);
+        }
+
+        /** For tests: announcements printed to {@code out} as they are where SLF4J has no provider. */
+        Selector withoutSlf4j(java.io.PrintStream out) {
+            return new Selector(candidates, properties, environment, SelectionLog.withoutSlf4j(out));
         }
 
         public List<Candidate> candidates() {
@@ -228,9 +259,9 @@ public final class Backends {
         }
 
         /**
-         * The named backend, or the one the rules choose when {@code name} is null or blank; after an
-         * automatic choice, logs once per selector which backends were skipped and, when several are
-         * usable, which won (a named backend is used without probing the others).
+         * The named backend, or the one the rules choose when {@code name} is null or blank; logs once per
+         * selector which it chose and why (a named backend is used without probing the others: their engines
+         * would load natives, seconds and hundreds of MB with TensorFlow and ND4J).
          *
          * @throws BackendSelectionException with a message saying what to add or set
          */
@@ -240,12 +271,7 @@ public final class Backends {
             if (r.chosen().isEmpty()) {
                 throw failure(r, request);
             }
-            if (request == null) {
-                // Only an automatic choice is announced: surveying the other backends probes their availability,
-                // which loads every engine's natives (seconds and hundreds of MB with TensorFlow and ND4J on the
-                // class path) when the caller named the one it wants.
-                announce(r);
-            }
+            announce(r, request);
             return r.chosen().get();
         }
 
@@ -278,9 +304,11 @@ public final class Backends {
             if (request != null) {
                 Optional<Candidate> match = loaded().filter(c -> c.provider.name().equalsIgnoreCase(request.name())).findFirst();
                 if (match.isEmpty()) {
-                    return new Report(candidates, Optional.empty(), "Backend '" + request.name() + "' (" + request.source()
-                            + ") is not on the class path. Known backends: " + knownNames() + ". Add org.lstm4j:lstm-backend-"
-                            + request.name().toLowerCase(Locale.ROOT) + " to use it; " + HELP + ".");
+                    String missing = "Backend '" + request.name() + "' (" + request.source() + ") is not on the class path, which holds: "
+                            + knownNames() + ". ";
+                    return new Report(candidates, Optional.empty(), missing + KnownBackends.artifactOf(request.name())
+                            .map(a -> "Add " + a + " to use it; ")
+                            .orElse("lstm4j has no backend of that name; its backends are " + KnownBackends.describeAll() + "; ") + HELP + ".");
                 }
                 Availability a = match.get().availability();
                 if (!a.available()) {
@@ -316,22 +344,29 @@ public final class Backends {
                     + ". Add org.lstm4j:lstm-backend-java, which needs no native code; " + HELP + ".");
         }
 
-        /** Logs, once, what selection did: unavailable backends it skipped, and the choice when several are on the class path. */
-        private void announce(Report r) {
-            if (announced) {
+        /**
+         * Says once what selection did: the backend chosen and why, the other lstm4j artifacts when the class path
+         * holds several (one artifact counts once: lstm-backend-java brings java and java-fast), and, after an
+         * automatic choice, the backends it skipped as unavailable.
+         */
+        private void announce(Report r, Request request) {
+            if (!announced.compareAndSet(false, true)) {
                 return;
             }
-            announced = true;
+            List<String> warnings = new ArrayList<>();
             for (Candidate c : candidates) {
                 // Only candidates selection already probed: asking the others would start their engines.
-                if (c.provider == null || c.probed() && !c.availability().available()) {
-                    LOG.warn("lstm4j backend {} is unavailable and was skipped: {}", c.name(), c.availability().reason());
+                if (c.provider == null || request == null && c.probed() && !c.availability().available()) {
+                    warnings.add("lstm4j backend " + c.name() + " is unavailable and was skipped: " + c.availability().reason());
                 }
             }
-            if (loaded().count() > 1 && r.chosen().isPresent()) {
-                LOG.info("Class path contains several lstm4j backends: {}. Using '{}' ({}). Choose another with -D{}=NAME or {}=NAME.",
-                        knownNames(), r.chosen().get().name(), r.reason(), PROPERTY, ENVIRONMENT_VARIABLE);
-            }
+            BackendProvider chosen = r.chosen().orElseThrow();
+            List<String> artifacts = loaded().map(c -> c.provider.artifact()).distinct().sorted().toList();
+            String choice = artifacts.size() > 1
+                    ? "Class path contains several lstm4j backends: " + describeLoaded() + ". Using '" + chosen.name() + "' (" + r.reason()
+                    + "). Choose another with -D" + PROPERTY + "=NAME or " + ENVIRONMENT_VARIABLE + "=NAME."
+                    : "Using lstm4j backend '" + chosen.name() + "' from " + chosen.artifact() + " (" + r.reason() + ").";
+            log.announce(warnings, choice);
         }
 
         /**
@@ -354,6 +389,21 @@ public final class Backends {
             return candidates.stream().filter(c -> c.provider != null);
         }
 
+        /**
+         * The backends on the class path by artifact, without starting any engine:
+         * "java, java-fast (org.lstm4j:lstm-backend-java), onnx (org.lstm4j:lstm-backend-onnx)".
+         */
+        public String describe() {
+            String loaded = describeLoaded();
+            return loaded.isEmpty() ? "none" : loaded;
+        }
+
+        private String describeLoaded() {
+            return loaded().collect(Collectors.groupingBy(c -> c.provider.artifact(), java.util.TreeMap::new,
+                    Collectors.mapping(c -> c.provider.name(), Collectors.joining(", "))))
+                    .entrySet().stream().map(e -> e.getValue() + " (" + e.getKey() + ")").collect(Collectors.joining(", "));
+        }
+
         private String knownNames() {
             List<String> names = loaded().map(c -> c.provider.name()).sorted().collect(Collectors.toList());
             return names.isEmpty() ? "none" : String.join(", ", names);
@@ -361,8 +411,7 @@ public final class Backends {
 
         private String noneFoundMessage() {
             StringBuilder sb = new StringBuilder("No lstm4j backends were found on the class path. Add one of: "
-                    + "org.lstm4j:lstm-backend-java (pure Java, no native code), org.lstm4j:lstm-backend-onnx (ONNX Runtime), "
-                    + "org.lstm4j:lstm-backend-tf (TensorFlow), org.lstm4j:lstm-backend-nd4j (ND4J); " + HELP + ".");
+                    + KnownBackends.describeAll() + " (org.lstm4j:lstm-backend-java needs no native code); " + HELP + ".");
             for (Candidate c : candidates) {
                 c.loadError().ifPresent(e -> sb.append(" A provider failed to load: ").append(e));
             }

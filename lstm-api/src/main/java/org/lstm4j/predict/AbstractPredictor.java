@@ -71,6 +71,7 @@ public abstract class AbstractPredictor implements Predictor {
 
     @Override
     public final Prediction predict(SequenceBatch batch) {
+        Objects.requireNonNull(batch, "batch");
         ensureOpen();
         check(batch);
         StepMask mask = StepMask.resolve(model, batch);
@@ -112,6 +113,13 @@ public abstract class AbstractPredictor implements Predictor {
      * {@link StepMask}'s equations. Token ids lie in the vocabulary; the initial state, if any, fits.
      */
     protected abstract Prediction run(SequenceBatch batch);
+
+    /** Opens a stream; on a closed predictor it throws here, not at the stream's first step. */
+    @Override
+    public StreamingPredictor stream(int streams) {
+        ensureOpen();
+        return Predictor.super.stream(streams);
+    }
 
     /** Frees engine resources; called once, by the first {@link #close()}. */
     protected void release() {

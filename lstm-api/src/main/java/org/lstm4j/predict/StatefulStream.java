@@ -3,6 +3,7 @@ package org.lstm4j.predict;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.IntTensor;
@@ -40,6 +41,7 @@ final class StatefulStream implements StreamingPredictor {
 
     @Override
     public FloatTensor step(FloatTensor step) {
+        Objects.requireNonNull(step, "step");
         if (step.rank() != 2 || step.dim(0) != streams) {
             throw new IllegalArgumentException("a step must be [streams, features] = [" + streams + ", "
                     + predictor.model().inputSize() + "], got " + Arrays.toString(step.shape()));
@@ -50,6 +52,7 @@ final class StatefulStream implements StreamingPredictor {
 
     @Override
     public FloatTensor chunk(FloatTensor chunk) {
+        Objects.requireNonNull(chunk, "chunk");
         ensureOpen();
         if (chunk.rank() != 3 || chunk.dim(0) != streams) {
             throw new IllegalArgumentException("a chunk must be [streams, time, features] with " + streams
@@ -60,6 +63,7 @@ final class StatefulStream implements StreamingPredictor {
 
     @Override
     public FloatTensor step(IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         if (tokens.rank() != 1 || tokens.dim(0) != streams) {
             throw new IllegalArgumentException("a step of token ids must be [streams] = [" + streams + "], got "
                     + Arrays.toString(tokens.shape()));
@@ -70,6 +74,7 @@ final class StatefulStream implements StreamingPredictor {
 
     @Override
     public FloatTensor chunk(IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         ensureOpen();
         if (tokens.rank() != 2 || tokens.dim(0) != streams) {
             throw new IllegalArgumentException("a chunk of token ids must be [streams, time] with " + streams
@@ -92,6 +97,7 @@ final class StatefulStream implements StreamingPredictor {
 
     @Override
     public void restore(ModelState snapshot) {
+        Objects.requireNonNull(snapshot, "state");
         ensureOpen();
         snapshot.requireFits(predictor.model(), streams);
         state = snapshot;

@@ -1,6 +1,7 @@
 package org.lstm4j.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable float32 tensor: a shape and its values in row-major (C) order.
@@ -26,7 +27,8 @@ public final class FloatTensor {
 
     /** A tensor of the given shape holding a copy of {@code values}. */
     public static FloatTensor of(int[] shape, float[] values) {
-        int[] s = shape.clone();
+        int[] s = Objects.requireNonNull(shape, "shape").clone();
+        Objects.requireNonNull(values, "values");
         long n = elementCount(s);
         if (n != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(s) + " holds " + n

@@ -1,6 +1,7 @@
 package org.lstm4j.tensor;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An immutable int32 tensor: a shape and its values in row-major (C) order. It carries token ids
@@ -21,7 +22,8 @@ public final class IntTensor {
 
     /** A tensor of the given shape holding a copy of {@code values}. */
     public static IntTensor of(int[] shape, int[] values) {
-        int[] s = shape.clone();
+        int[] s = Objects.requireNonNull(shape, "shape").clone();
+        Objects.requireNonNull(values, "values");
         long n = FloatTensor.elementCount(s);
         if (n != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(s) + " holds " + n + " values but " + values.length + " were given");

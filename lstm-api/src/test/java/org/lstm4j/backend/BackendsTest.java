@@ -1,13 +1,17 @@
 package org.lstm4j.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -148,10 +152,56 @@ class BackendsTest {
     }
 
     @Test
-    void anUnknownNameListsTheKnownOnes() {
+    void anUnknownNameListsTheBackendsThereAreAndSuggestsNoArtifactThatDoesNotExist() {
         BackendSelectionException e = assertThrows(BackendSelectionException.class,
-                () -> Backends.Selector.of(JAVA, ONNX).select("tensorflow"));
-        assertTrue(e.getMessage().contains("'tensorflow'") && e.getMessage().contains("Known backends: java, onnx"), e.getMessage());
+                () -> Backends.Selector.of(JAVA, ONNX).select("nope"));
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("holds: java, onnx"), e.getMessage());
+        assertTrue(e.getMessage().contains("lstm4j has no backend of that name; its backends are java, java-fast "
+                + "(org.lstm4j:lstm-backend-java), onnx (org.lstm4j:lstm-backend-onnx), tf (org.lstm4j:lstm-backend-tf), "
+                + "nd4j (org.lstm4j:lstm-backend-nd4j)"), e.getMessage());
+        assertFalse(e.getMessage().contains("lstm-backend-nope"), e.getMessage());
+    }
+
+    @Test
+    void aKnownBackendMissingFromTheClassPathNamesTheArtifactThatBringsIt() {
+        BackendSelectionException e = assertThrows(BackendSelectionException.class, () -> Backends.Selector.of(ONNX).select("java-fast"));
+        assertTrue(e.getMessage().contains("Add org.lstm4j:lstm-backend-java to use it"), e.getMessage());
+        assertFalse(e.getMessage().contains("lstm-backend-java-fast"), e.getMessage());
+    }
+
+    @Test
+    void oneArtifactIsOneChoiceTheChoiceAndItsReasonAreSaidOnce() {
+        NamedProvider fast = new NamedProvider("java-fast", 10, Availability.ok());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Backends.Selector s = Backends.Selector.of(JAVA, fast).withoutSlf4j(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertSame(fast, s.select());
+        assertSame(fast, s.select());
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.startsWith("lstm4j: Using lstm4j backend 'java-fast' from org.lstm4j:lstm-backend-java (highest priority of "
+                + "java-fast (10), java (0))."), said);
+        assertFalse(said.contains("several"), said);
+        assertTrue(said.contains("No SLF4J provider"), said);
+    }
+
+    @Test
+    void withoutAnSlf4jProviderTheAnnouncementGoesToStandardError() {
+        // lstm-api's test class path has slf4j-api and no provider, as a user's application may.
+        assertTrue(SelectionLog.standard().toStandardError());
+    }
+
+    @Test
+    void severalArtifactsAreListedByArtifactWithTheChoice() {
+        NamedProvider fast = new NamedProvider("java-fast", 10, Availability.ok());
+        NamedProvider off = new NamedProvider("tf", 80, Availability.unavailable("no natives for this platform", null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Backends.Selector s = Backends.Selector.of(JAVA, fast, ONNX, off).withoutSlf4j(new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertSame(ONNX, s.select());
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("Class path contains several lstm4j backends: java, java-fast (org.lstm4j:lstm-backend-java), "
+                + "onnx (org.lstm4j:lstm-backend-onnx), tf (org.lstm4j:lstm-backend-tf). Using 'onnx'"), said);
+        // tf ranks below onnx, so it was never started and is not reported as skipped
+        assertFalse(said.contains("skipped"), said);
     }
 
     @Test
@@ -186,5 +236,20 @@ class BackendsTest {
             Backends.Selector s = new Backends.Selector(found, k -> null, k -> null);
             assertEquals("good", s.select().name());
         }
+    }
+
+    @Test
+    void theReportPrintsOneReadableLinePerBackendAndTheChoice() {
+        NamedProvider off = new NamedProvider("tf", 80, Availability.unavailable("no natives for this platform", null));
+        List<Backends.Candidate> found = List.of(Backends.Candidate.of(JAVA), Backends.Candidate.of(off),
+                Backends.Candidate.broken(new ClassNotFoundException("org.example.GoneProvider")));
+        String table = new Backends.Selector(found, k -> null, k -> null).report(null).toString();
+        List<String> lines = table.lines().toList();
+        assertTrue(lines.get(0).startsWith("NAME") && lines.get(0).contains("STATUS"), table);
+        assertTrue(lines.get(1).startsWith("java") && lines.get(1).contains("CHOSEN"), table);
+        assertTrue(lines.get(2).startsWith("tf") && lines.get(2).contains("unavailable") && lines.get(2).contains("no natives for this platform"), table);
+        assertTrue(lines.get(3).contains("broken") && lines.get(3).contains("org.example.GoneProvider"), table);
+        assertTrue(lines.get(lines.size() - 1).startsWith("Chosen: java ("), table);
+        assertFalse(table.contains("Candidate@") || table.contains("Optional["), "no object identities or Optional wrappers: " + table);
     }
 }

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import org.lstm4j.examples.ForecastExample;
 import org.lstm4j.examples.KerasImportExample;
 import org.lstm4j.examples.SeedModelExample;
+import org.lstm4j.examples.SparkScoringExample;
+import org.lstm4j.examples.SpeechExample;
 import org.lstm4j.examples.StreamingExample;
 import org.lstm4j.examples.TextClassificationExample;
 import picocli.CommandLine.Command;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lstm example NAME}: runs one of the example programs in org.lstm4j.examples. */
-@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import, text (source in lstm-examples/src/main/java/org/lstm4j/examples).")
+@Command(name = "example", description = "Run an example program: seed, streaming, forecast, keras-import, text, spark, speech (source in lstm-examples/src/main/java/org/lstm4j/examples).")
 final class ExampleCommand implements Callable<Integer> {
 
     static final Map<String, Consumer<String[]>> EXAMPLES = new LinkedHashMap<>();
@@ -28,12 +30,15 @@ final class ExampleCommand implements Callable<Integer> {
         EXAMPLES.put("forecast", ForecastExample::main);
         EXAMPLES.put("keras-import", KerasImportExample::main);
         EXAMPLES.put("text", TextClassificationExample::main);
+        // A lambda, not a method reference: SparkScoringExample (and Spark) load only when this example runs.
+        EXAMPLES.put("spark", args -> runSpark(args));
+        EXAMPLES.put("speech", SpeechExample::main);
     }
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast, keras-import or text")
+    @Parameters(index = "0", paramLabel = "NAME", description = "seed, streaming, forecast, keras-import, text, spark or speech")
     String name;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Passed to the example.")
@@ -47,6 +52,19 @@ final class ExampleCommand implements Callable<Integer> {
         }
         example.accept(args.toArray(new String[0]));
         return 0;
+    }
+
+    /** Spark is not on the tool's usual class path: the lstm script adds it for this example only. */
+    private static void runSpark(String[] args) {
+        try {
+            SparkScoringExample.main(args);
+        } catch (NoClassDefFoundError e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("org/apache/spark/")) {
+                throw e;
+            }
+            throw new IllegalStateException("Spark is not on the class path (" + e.getMessage() + " is missing): run the example as "
+                    + "'./lstm example spark', which adds lstm-cli/target/spark-classpath.txt, or through spark-submit", e);
+        }
     }
 
     @Override

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code lstm} command-line tool. */
-@Command(name = "lstm", mixinStandardHelpOptions = true, version = "lstm4j 0.1.0-SNAPSHOT",
+@Command(name = "lstm", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "LSTM sequence models in Java: inspect, predict, forecast, and check that backends agree.",
         subcommands = {BackendsCommand.class, InspectCommand.class, PredictCommand.class, ForecastCommand.class,
             ConformanceCommand.class, ExampleCommand.class, KerasExportCommand.class, CommandLine.HelpCommand.class})
@@ -24,6 +24,8 @@ public final class LstmCli implements Callable<Integer> {
         CommandLine cli = new CommandLine(new LstmCli());
         cli.setOut(out);
         cli.setErr(err);
+        // `lstm example NAME ARGS...` passes everything after NAME to the example, options such as --stream included.
+        cli.getSubcommands().get("example").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             // Users see the library's message (it names the file, node or shape), not a stack trace.
             commandLine.getErr().println("lstm: " + e.getMessage());

@@ -112,6 +112,34 @@ public final class Agreement {
         return new Report(model, tolerance, runs, pairs);
     }
 
+    /** How far one backend's output is from an independent source's (a framework's, a golden's). */
+    public record Deviation(String backend, String output, Tolerance.Comparison comparison) {
+        public boolean within() {
+            return comparison.passed();
+        }
+    }
+
+    /**
+     * Every backend that ran, output by output, against {@code expected} (by graph output name; a framework's
+     * outputs, so its values are the expected ones and the relative part of the tolerance scales with them).
+     */
+    public static List<Deviation> deviations(List<Run> runs, Map<String, FloatTensor> expected, Tolerance tolerance) {
+        List<Deviation> out = new ArrayList<>();
+        for (Run run : runs) {
+            if (!run.ran()) {
+                continue;
+            }
+            for (Map.Entry<String, FloatTensor> e : expected.entrySet()) {
+                FloatTensor got = run.outputs().get(e.getKey());
+                Tolerance.Comparison c = got != null ? tolerance.compare(e.getValue(), got)
+                        : new Tolerance.Comparison(false, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, -1,
+                                "no output named '" + e.getKey() + "' (the model's outputs: " + run.outputs().keySet() + ")");
+                out.add(new Deviation(run.backend(), e.getKey(), c));
+            }
+        }
+        return out;
+    }
+
     /** Each backend's outputs for {@code batch} by graph output name, or why it cannot run the model. */
     public static List<Run> runs(SequenceModel model, SequenceBatch batch, List<BackendProvider> backends) {
         List<Run> runs = new ArrayList<>();

@@ -112,8 +112,8 @@ public record KitCase(String name, SequenceModel model, SequenceBatch batch, Tol
             cases.add(simple("gate activation " + f, 20 + cases.size(), 3, 6, 3, 4,
                     l -> l.activations(f, Activation.tanh(), Activation.tanh()), Direction.FORWARD, false));
         }
-        Activation[] cells = {Activation.relu(), Activation.softsign(), Activation.softplus(), Activation.elu(1f),
-            Activation.leakyRelu(0.01f), Activation.thresholdedRelu(0.1f), Activation.scaledTanh(1.5f, 0.7f), Activation.affine(0.5f, 0.1f),
+        Activation[] cells = {Activation.relu(), Activation.softsign(), Activation.softplus(), Activation.elu(0.7f),
+            Activation.leakyRelu(0.3f), Activation.thresholdedRelu(0.1f), Activation.scaledTanh(1.5f, 0.7f), Activation.affine(0.5f, 0.1f),
             Activation.sigmoid()};
         for (Activation g : cells) {
             cases.add(simple("cell and hidden activation " + g, 40 + cases.size(), 3, 6, 3, 4,

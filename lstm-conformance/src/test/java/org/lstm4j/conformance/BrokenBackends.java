@@ -9,10 +9,13 @@ import org.lstm4j.backend.Availability;
 import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Capability;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
+import org.lstm4j.model.Activation;
+import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
 import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.LstmLayer;
+import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.AbstractPredictor;
 import org.lstm4j.predict.ModelState;
@@ -52,6 +55,12 @@ final class BrokenBackends {
 
     /** A backend that declares every capability and runs each batch its own (broken) way. */
     static BackendProvider broken(String name, UnaryOperator<SequenceModel> corruptModel, Run run, boolean forgetsStreamingState) {
+        return broken(name, corruptModel, run, forgetsStreamingState, EnumSet.allOf(Capability.class));
+    }
+
+    /** A backend that declares {@code declared} and runs each batch its own (broken) way. */
+    static BackendProvider broken(String name, UnaryOperator<SequenceModel> corruptModel, Run run, boolean forgetsStreamingState,
+                                  Set<Capability> declared) {
         BackendProvider reference = new ReferenceBackendProvider();
         return new BackendProvider() {
             @Override
@@ -71,13 +80,13 @@ final class BrokenBackends {
 
             @Override
             public Set<Capability> capabilities() {
-                return EnumSet.allOf(Capability.class);
+                return EnumSet.copyOf(declared);
             }
 
             @Override
             public Predictor compile(SequenceModel model, PredictorOptions options) {
                 Predictor inner = reference.compile(corruptModel.apply(model), options);
-                return new AbstractPredictor(name, model, options, EnumSet.allOf(Capability.class)) {
+                return new AbstractPredictor(name, model, options, declared) {
                     @Override
                     protected Prediction run(SequenceBatch batch) {
                         return run.run(inner, batch);
@@ -269,5 +278,88 @@ final class BrokenBackends {
 
     static LstmLayer forwardInsteadOfReverse(LstmLayer l) {
         return l.direction() == Direction.REVERSE ? l.toBuilder().direction(Direction.FORWARD).reversedOutputOrder(false).build() : l;
+    }
+
+    // ------------------------------------------------------------------ options an engine might ignore
+
+    /** Cell and hidden activations read as tanh whatever the model says (an ignored activations attribute). */
+    static LstmLayer tanhWhateverTheActivation(LstmLayer l) {
+        return l.toBuilder().activations(l.gateActivation(), Activation.tanh(), Activation.tanh()).build();
+    }
+
+    /** Every activation's alpha and beta replaced by its ONNX default (an ignored activation_alpha/beta). */
+    static LstmLayer defaultActivationParameters(LstmLayer l) {
+        return l.toBuilder().activations(withDefaultParameters(l.gateActivation()), withDefaultParameters(l.cellActivation()),
+                withDefaultParameters(l.hiddenActivation())).build();
+    }
+
+    private static Activation withDefaultParameters(Activation a) {
+        return switch (a.kind()) {
+            case LEAKY_RELU -> Activation.leakyRelu(0.01f);
+            case THRESHOLDED_RELU -> Activation.thresholdedRelu(1f);
+            case ELU -> Activation.elu(1f);
+            case SCALED_TANH -> Activation.scaledTanh(1f, 1f);
+            case AFFINE -> Activation.affine(1f, 0f);
+            case HARD_SIGMOID -> Activation.hardSigmoid();
+            default -> a;
+        };
+    }
+
+    static LstmWeights withoutInputBias(LstmWeights w) {
+        return LstmWeights.of(w.inputSize(), w.hiddenSize(), w.inputKernel(), w.recurrentKernel(), null, w.recurrentBias(), w.peepholes());
+    }
+
+    static LstmWeights withoutPeepholes(LstmWeights w) {
+        return LstmWeights.of(w.inputSize(), w.hiddenSize(), w.inputKernel(), w.recurrentKernel(), w.inputBias(), w.recurrentBias(), null);
+    }
+
+    static LstmLayer withoutCellClip(LstmLayer l) {
+        return l.toBuilder().cellClip(Float.NaN).build();
+    }
+
+    static LstmLayer uncoupledGates(LstmLayer l) {
+        return l.toBuilder().coupledInputForget(false).build();
+    }
+
+    /** A bidirectional layer's backward half computed as nothing: zero weights give h = 0 at every step. */
+    static LstmLayer withoutBackwardHalf(LstmLayer l) {
+        if (l.direction() != Direction.BIDIRECTIONAL) {
+            return l;
+        }
+        LstmWeights w = l.weights().get(1);
+        int h = w.hiddenSize();
+        int i = w.inputSize();
+        LstmWeights zero = LstmWeights.of(i, h, new float[4 * h * i], new float[4 * h * h], new float[4 * h], new float[4 * h],
+                w.hasPeepholes() ? new float[3 * h] : null);
+        return l.toBuilder().weights(l.weights().get(0), zero).build();
+    }
+
+    /** Every merge other than concatenation computed as a sum (an ignored merge_mode). */
+    static LstmLayer sumWhateverTheMerge(LstmLayer l) {
+        return l.direction() == Direction.BIDIRECTIONAL && l.mergeMode() != MergeMode.CONCAT ? l.toBuilder().mergeMode(MergeMode.SUM).build() : l;
+    }
+
+    /** Dense heads computed without their activation (a softmax head left as logits). */
+    static SequenceModel linearDenseHeads(SequenceModel m) {
+        SequenceModel.Builder b = SequenceModel.builder(m.inputSize()).name(m.name());
+        for (Layer l : m.layers()) {
+            b.add(l instanceof DenseLayer d ? DenseLayer.of(d.name(), d.weights(), Activation.linear()) : l);
+        }
+        return b.ports(m.ports()).build();
+    }
+
+    /** A caller's initial state dropped: every call starts from zeros (a stream's own state still carries). */
+    static SequenceBatch withoutInitialState(SequenceBatch batch) {
+        if (!batch.hasInitialState() || batch.continuesStreams()) {
+            return batch;
+        }
+        SequenceBatch b = batch.hasTokens() ? SequenceBatch.ofTokens(batch.tokens()) : SequenceBatch.of(batch.input());
+        b = b.withPadding(batch.padding()).withMask(batch.hasMask() ? batch.mask() : null);
+        return batch.hasLengths() ? b.withLengths(batch.lengths()) : b;
+    }
+
+    /** Sequence lengths ignored: every row runs over the whole time axis. */
+    static Prediction ignoringTheLengths(Predictor reference, SequenceBatch batch) {
+        return reference.predict(unmasked(batch));
     }
 }

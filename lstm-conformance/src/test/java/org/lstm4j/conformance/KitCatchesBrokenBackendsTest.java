@@ -5,6 +5,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.lstm4j.backend.BackendProvider;
+import org.lstm4j.backend.Capability;
+import org.lstm4j.model.LstmLayer;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -97,6 +100,86 @@ class KitCatchesBrokenBackendsTest {
         }
     }
 
+    static LstmRun lstms(String name, UnaryOperator<LstmLayer> defect) {
+        return new LstmRun(name, defect);
+    }
+
+    /** A broken backend whose defect is in how it reads each LSTM layer. */
+    record LstmRun(String name, UnaryOperator<LstmLayer> defect) {
+        BackendProvider provider() {
+            return BrokenBackends.broken(name, m -> BrokenBackends.mapLstms(m, defect), UnaryOperator.identity(), UnaryOperator.identity(), false);
+        }
+    }
+
+    static class WrongCellActivationRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("tanh-always", BrokenBackends::tanhWhateverTheActivation).provider();
+        }
+    }
+
+    static class IgnoredActivationParametersRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("default-alpha-beta", BrokenBackends::defaultActivationParameters).provider();
+        }
+    }
+
+    static class DroppedInputBiasRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("no-input-bias", l -> BrokenBackends.mapWeights(l, BrokenBackends::withoutInputBias)).provider();
+        }
+    }
+
+    static class IgnoredPeepholesRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("no-peepholes", l -> BrokenBackends.mapWeights(l, BrokenBackends::withoutPeepholes)).provider();
+        }
+    }
+
+    static class IgnoredCellClipRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("no-clip", BrokenBackends::withoutCellClip).provider();
+        }
+    }
+
+    static class IgnoredCoupledGatesRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("uncoupled", BrokenBackends::uncoupledGates).provider();
+        }
+    }
+
+    static class DroppedBackwardHalfRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("no-backward-half", BrokenBackends::withoutBackwardHalf).provider();
+        }
+    }
+
+    static class IgnoredMergeModeRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return lstms("sum-always", BrokenBackends::sumWhateverTheMerge).provider();
+        }
+    }
+
+    static class LinearDenseHeadRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return BrokenBackends.broken("linear-head", BrokenBackends::linearDenseHeads, UnaryOperator.identity(), UnaryOperator.identity(), false);
+        }
+    }
+
+    static class IgnoredInitialStateRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return BrokenBackends.broken("zero-initial-state", UnaryOperator.identity(), BrokenBackends::withoutInitialState,
+                    UnaryOperator.identity(), false);
+        }
+    }
+
+    /** Declares sequence lengths (not masks), so lengths reach it as lengths, and ignores them. */
+    static class IgnoredSequenceLengthsRun extends BackendConformanceKit {
+        protected BackendProvider provider() {
+            return BrokenBackends.broken("no-lengths", UnaryOperator.identity(), BrokenBackends::ignoringTheLengths, false,
+                    EnumSet.complementOf(EnumSet.of(Capability.MASKS, Capability.ARBITRARY_MASKS)));
+        }
+    }
+
     private static TestExecutionSummary runKit(Class<?> kit) {
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit)).build();
         Launcher launcher = LauncherFactory.create();
@@ -105,22 +188,18 @@ class KitCatchesBrokenBackendsTest {
         return listener.getSummary();
     }
 
-    private static void assertCaught(Class<?> kit, String defect) {
-        TestExecutionSummary s = runKit(kit);
-        assertTrue(s.getTestsStartedCount() > 0, "the kit ran no rule on " + defect);
-        assertTrue(s.getTotalFailureCount() > 0, () -> "the kit passed a backend with " + defect + " ("
-                + s.getTestsSucceededCount() + " rules passed)");
-    }
-
     /**
-     * The kit must fail {@code kit} through an assertion of one of {@code rules} (test method names): the rules
-     * that target the defect, not any rule and not an exception from elsewhere.
+     * The kit must fail {@code kit} through an assertion of one of {@code rules} (test method names, or the names
+     * of the cases and fixtures a parameterized rule runs): the rules that target the defect, not any rule and not
+     * an exception from elsewhere.
      */
     private static void assertCaughtBy(Class<?> kit, String defect, String... rules) {
         TestExecutionSummary s = runKit(kit);
         List<String> failed = new ArrayList<>();
         for (TestExecutionSummary.Failure f : s.getFailures()) {
-            String test = f.getTestIdentifier().getLegacyReportingName() + " " + f.getTestIdentifier().getUniqueId();
+            // The rule (method) and, for parameterized rules, the case or fixture it failed on.
+            String test = f.getTestIdentifier().getLegacyReportingName() + " " + f.getTestIdentifier().getUniqueId() + " "
+                    + f.getTestIdentifier().getDisplayName();
             if (f.getException() instanceof AssertionFailedError && Arrays.stream(rules).anyMatch(test::contains)) {
                 failed.add(f.getTestIdentifier().getDisplayName());
             }
@@ -160,31 +239,93 @@ class KitCatchesBrokenBackendsTest {
 
     @Test
     void catchesAWrongGateOrder() {
-        assertCaught(WrongGateOrderRun.class, "a wrong gate order");
+        assertCaughtBy(WrongGateOrderRun.class, "a wrong gate order", "agreesWithTheReferenceEngine(", "importedFixturesMatchTheirIndependentSource");
     }
 
     @Test
     void catchesAnOffByOneTimeStep() {
-        assertCaught(OffByOneTimeStepRun.class, "an off-by-one time step");
+        assertCaughtBy(OffByOneTimeStepRun.class, "an off-by-one time step", "agreesWithTheReferenceEngine(", "importedFixturesMatchTheirIndependentSource");
     }
 
     @Test
     void catchesADroppedRecurrentBias() {
-        assertCaught(DroppedRecurrentBiasRun.class, "a dropped recurrent bias");
+        assertCaughtBy(DroppedRecurrentBiasRun.class, "a dropped recurrent bias", "agreesWithTheReferenceEngine(", "importedFixturesMatchTheirIndependentSource");
     }
 
     @Test
     void catchesStateResetBetweenStreamingCalls() {
-        assertCaught(StateResetBetweenStreamingCallsRun.class, "state reset between streaming calls");
+        assertCaughtBy(StateResetBetweenStreamingCallsRun.class, "state reset between streaming calls", "streamingStepByStepEqualsTheWholeSequence",
+                "streamingInChunksEqualsTheWholeSequence");
     }
 
     @Test
     void catchesAReverseDirectionThatIsNotReversed() {
-        assertCaught(ReverseNotReversedRun.class, "a reverse direction read forwards");
+        assertCaughtBy(ReverseNotReversedRun.class, "a reverse direction read forwards", "reverse direction", "reverse with Keras go_backwards");
     }
 
     @Test
     void catchesHalfPrecisionRounding() {
-        assertCaught(HalfPrecisionRun.class, "float16 rounding");
+        assertCaughtBy(HalfPrecisionRun.class, "float16 rounding", "agreesWithTheReferenceEngine(", "importedFixturesMatchTheirIndependentSource");
+    }
+
+    @Test
+    void catchesCellAndHiddenActivationsReadAsTanh() {
+        assertCaughtBy(WrongCellActivationRun.class, "cell and hidden activations read as tanh", "cell and hidden activation");
+    }
+
+    @Test
+    void catchesIgnoredActivationAlphaAndBeta() {
+        // Each parameterized kind is its own case; all of them must fail, not just one.
+        for (String kind : new String[] {"LeakyRelu", "ThresholdedRelu", "Elu", "ScaledTanh", "Affine"}) {
+            assertCaughtBy(IgnoredActivationParametersRun.class, "ignored alpha and beta of " + kind, "cell and hidden activation " + kind);
+        }
+        assertCaughtBy(IgnoredActivationParametersRun.class, "Keras 3's hard sigmoid read with ONNX's alpha", "gate activation HardSigmoid(alpha=0.16");
+    }
+
+    @Test
+    void catchesADroppedInputBias() {
+        assertCaughtBy(DroppedInputBiasRun.class, "a dropped input bias", "agreesWithTheReferenceEngine(", "importedFixturesMatchTheirIndependentSource");
+    }
+
+    @Test
+    void catchesIgnoredPeepholes() {
+        assertCaughtBy(IgnoredPeepholesRun.class, "ignored peepholes", "peepholes");
+    }
+
+    @Test
+    void catchesAnIgnoredCellClip() {
+        assertCaughtBy(IgnoredCellClipRun.class, "an ignored cell clip", "cell clip");
+    }
+
+    @Test
+    void catchesIgnoredCoupledGates() {
+        assertCaughtBy(IgnoredCoupledGatesRun.class, "input and forget gates left uncoupled", "coupled input and forget gates");
+    }
+
+    @Test
+    void catchesADroppedBackwardHalf() {
+        assertCaughtBy(DroppedBackwardHalfRun.class, "a dropped backward half", "bidirectional, merge concat", "bidirectional final state");
+    }
+
+    @Test
+    void catchesAnIgnoredMergeMode() {
+        for (String merge : new String[] {"ave", "mul"}) {
+            assertCaughtBy(IgnoredMergeModeRun.class, "merge " + merge + " computed as a sum", "bidirectional, merge " + merge);
+        }
+    }
+
+    @Test
+    void catchesADenseHeadWithoutItsActivation() {
+        assertCaughtBy(LinearDenseHeadRun.class, "a dense head without its activation", "dense softmax head", "two bidirectional layers and a dense head");
+    }
+
+    @Test
+    void catchesAnIgnoredInitialState() {
+        assertCaughtBy(IgnoredInitialStateRun.class, "an ignored initial state", "non-zero initial states", "theFinalStateOfOneCallContinuesTheNext");
+    }
+
+    @Test
+    void catchesIgnoredSequenceLengths() {
+        assertCaughtBy(IgnoredSequenceLengthsRun.class, "ignored sequence lengths", "ragged lengths");
     }
 }

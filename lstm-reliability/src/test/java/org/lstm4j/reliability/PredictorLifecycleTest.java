@@ -69,8 +69,9 @@ class PredictorLifecycleTest {
         assertDoesNotThrow(p::close, "a second close is harmless");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.predict(input(model)));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> p.stream(1).step(FloatTensor.zeros(1, model.inputSize())),
-                "a stream opened on a closed predictor cannot run");
+        IllegalStateException onStream = assertThrows(IllegalStateException.class, () -> p.stream(1),
+                "stream() on a closed predictor throws at once, not at the stream's first step");
+        assertTrue(onStream.getMessage().contains("closed") && onStream.getMessage().contains(name), onStream.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

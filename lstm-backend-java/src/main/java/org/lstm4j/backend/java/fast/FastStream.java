@@ -3,6 +3,7 @@ package org.lstm4j.backend.java.fast;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.predict.LstmState;
@@ -59,6 +60,7 @@ final class FastStream implements StreamingPredictor {
 
     @Override
     public FloatTensor step(FloatTensor step) {
+        Objects.requireNonNull(step, "step");
         ensureOpen();
         requireFeatures();
         if (step.rank() != 2 || step.dim(0) != streams || step.dim(1) != model.inputSize()) {
@@ -70,6 +72,7 @@ final class FastStream implements StreamingPredictor {
 
     @Override
     public FloatTensor chunk(FloatTensor chunk) {
+        Objects.requireNonNull(chunk, "chunk");
         ensureOpen();
         requireFeatures();
         if (chunk.rank() != 3 || chunk.dim(0) != streams || chunk.dim(1) < 1 || chunk.dim(2) != model.inputSize()) {
@@ -81,6 +84,7 @@ final class FastStream implements StreamingPredictor {
 
     @Override
     public FloatTensor step(IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         ensureOpen();
         if (tokens.rank() != 1 || tokens.dim(0) != streams) {
             throw new IllegalArgumentException("a step of token ids must be [streams] = [" + streams + "], got " + Arrays.toString(tokens.shape()));
@@ -90,6 +94,7 @@ final class FastStream implements StreamingPredictor {
 
     @Override
     public FloatTensor chunk(IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         ensureOpen();
         if (tokens.rank() != 2 || tokens.dim(0) != streams || tokens.dim(1) < 1) {
             throw new IllegalArgumentException("a chunk of token ids must be [streams, time] with " + streams + " streams and time >= 1, got "
@@ -150,6 +155,7 @@ final class FastStream implements StreamingPredictor {
 
     @Override
     public void restore(ModelState state) {
+        Objects.requireNonNull(state, "state");
         ensureOpen();
         state.requireFits(model, streams);
         for (int i = 0; i < h.length; i++) {

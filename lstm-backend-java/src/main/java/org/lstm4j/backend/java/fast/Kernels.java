@@ -53,8 +53,13 @@ interface Kernels {
         private Selection() {
         }
 
+        /** Whether the user turned the Vector API kernels off ({@code -Dlstm4j.fast.vector=false}). */
+        static boolean disabledByProperty() {
+            return !Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+        }
+
         private static Kernels choose() {
-            if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
+            if (disabledByProperty()) {
                 return ScalarKernels.INSTANCE;
             }
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
@@ -69,7 +74,7 @@ interface Kernels {
         }
 
         private static String reason() {
-            if (!Boolean.parseBoolean(System.getProperty(PROPERTY, "true"))) {
+            if (disabledByProperty()) {
                 return "disabled by -D" + PROPERTY + "=false";
             }
             if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {

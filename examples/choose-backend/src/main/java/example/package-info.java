@@ -1,0 +1,2 @@
+/** Choosing a backend through the class path: the same program on whichever backend a Maven profile adds. */
+package example;
