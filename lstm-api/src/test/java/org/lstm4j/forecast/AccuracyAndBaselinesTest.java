@@ -18,7 +18,23 @@ class AccuracyAndBaselinesTest {
         assertEquals(Math.sqrt(3.5), a.rmse(), 1e-12);
         assertEquals(1.5, a.mae(), 1e-12);
         assertEquals(20.0 / 3, a.mape(), 1e-12);
+        // sMAPE: 2|e| / (|y| + |f|) = 2/21, 4/38, 0, 6/3, mean times 100 = 54.99...
+        assertEquals(100 * (2.0 / 21 + 4.0 / 38 + 0 + 2.0) / 4, a.smape(), 1e-12);
+        assertEquals(Double.NaN, a.mase());
         assertEquals(4, a.steps());
+    }
+
+    @Test
+    void maseDividesByTheInSampleSeasonalNaiveError() {
+        // season 2 over 1, 3, 2, 6, 4: |2 - 1| + |6 - 3| + |4 - 2| = 6 over 3 steps = 2
+        double[] history = {1, 3, 2, 6, 4};
+        assertEquals(2, Accuracy.maseScale(history, 2), 1e-12);
+        // naive (season 1): |2| + |1| + |4| + |2| = 9 over 4 = 2.25
+        assertEquals(2.25, Accuracy.maseScale(history, 1), 1e-12);
+        // errors 1 and 3: MAE 2, MASE 2 / 2 = 1
+        Accuracy a = Accuracy.of(new double[] {5, 5}, new double[] {6, 2}, Accuracy.maseScale(history, 2));
+        assertEquals(1, a.mase(), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> Accuracy.maseScale(history, 5));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -15,13 +16,24 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws history, forecast and held-out actuals with XChart. */
+/** Draws the history, the held-out actuals and the forecasts of several methods with XChart. */
 final class ForecastChart {
+
+    /** One method's forecast: {@code values[i]} at row {@code rows[i]} (rows past the series are future steps). */
+    record Line(String name, int[] rows, double[] values) {
+    }
+
+    private static final Color[] COLORS = {new Color(200, 60, 30), new Color(30, 90, 200), new Color(150, 60, 170), new Color(200, 140, 0)};
+
     private ForecastChart() {
     }
 
-    static void write(Path file, String title, String column, TimeLabels labels, double[] history, List<String> futureLabels,
-                      double[] forecast, double[] actual, int window) throws IOException {
+    /**
+     * @param values       every observation of the series
+     * @param firstUnseen  the first row no method has seen (the first origin; {@code values.length} without a holdout)
+     */
+    static void write(Path file, String title, String column, TimeLabels labels, double[] values, int firstUnseen, List<Line> forecasts,
+                      int window) throws IOException {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(1100).height(550).title(title).xAxisTitle(labels.areDates() ? "date" : "step")
                 .yAxisTitle(column).build();
@@ -29,66 +41,68 @@ final class ForecastChart {
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
         if (labels.areDates()) {
-            chart.getStyler().setDatePattern("yyyy-MM");
+            chart.getStyler().setDatePattern(labels.datePattern());
+        }
+        int last = firstUnseen;
+        for (Line f : forecasts) {
+            last = Math.max(last, f.rows()[f.rows().length - 1] + 1);
         }
         // Enough history to see the level and a few seasons, not the whole record.
-        int from = Math.max(0, history.length - Math.max(4 * window, 8 * forecast.length));
-        List<Object> hx = new ArrayList<>();
-        List<Double> hy = new ArrayList<>();
-        for (int i = from; i < history.length; i++) {
-            hx.add(x(labels, labels.get(i), i));
-            hy.add(history[i]);
+        int from = Math.max(0, firstUnseen - Math.max(4 * window, 3 * (last - firstUnseen)));
+        addSeries(chart, "history", labels, values, from, firstUnseen, new Color(60, 60, 60));
+        if (firstUnseen < values.length) {
+            // the actuals start from the last seen observation, so that the lines join
+            addSeries(chart, "actual (held out)", labels, values, firstUnseen - 1, values.length, new Color(40, 130, 40));
         }
-        // Forecast and actuals start from the last observation, so that the lines join the history.
-        List<Object> fx = new ArrayList<>(List.of(hx.get(hx.size() - 1)));
-        List<Double> fy = new ArrayList<>(List.of(history[history.length - 1]));
-        for (int i = 0; i < forecast.length; i++) {
-            fx.add(x(labels, futureLabels.get(i), history.length + i));
-            fy.add(forecast[i]);
+        for (int i = 0; i < forecasts.size(); i++) {
+            Line f = forecasts.get(i);
+            List<Object> x = new ArrayList<>();
+            List<Double> y = new ArrayList<>();
+            for (int j = 0; j < f.rows().length; j++) {
+                x.add(x(labels, values.length, f.rows()[j]));
+                y.add(f.values()[j]);
+            }
+            XYSeries s = add(chart, f.name(), x, y, COLORS[i % COLORS.length]);
+            s.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+                    i == 0 ? new float[] {8f, 5f} : new float[] {3f, 4f}, 0f));
         }
-        addSeries(chart, "history", hx, hy, new Color(60, 60, 60));
-        if (actual.length > 0) {
-            List<Double> ay = new ArrayList<>(List.of(history[history.length - 1]));
-            ay.addAll(toList(actual));
-            addSeries(chart, "actual (held out)", fx.subList(0, actual.length + 1), ay, new Color(40, 130, 40));
-        }
-        XYSeries f = addSeries(chart, "LSTM forecast", fx, fy, new Color(200, 60, 30));
-        f.setLineStyle(new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f));
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
         BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, 110);
         if (!file.toString().toLowerCase().endsWith(".png")) {
             // XChart appends the extension; keep the name the user asked for.
-            Files.move(Path.of(file + ".png"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(Path.of(file + ".png"), file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
-    private static Object x(TimeLabels labels, String label, int index) {
+    private static void addSeries(XYChart chart, String name, TimeLabels labels, double[] values, int from, int to, Color color) {
+        List<Object> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i = Math.max(0, from); i < to; i++) {
+            x.add(x(labels, values.length, i));
+            y.add(values[i]);
+        }
+        add(chart, name, x, y, color);
+    }
+
+    private static Object x(TimeLabels labels, int length, int row) {
         if (labels.areDates()) {
-            Date d = labels.date(label);
+            Date d = labels.date(row < length ? labels.get(row) : labels.after(row - length + 1));
             if (d != null) {
                 return d;
             }
         }
-        return index;
+        return row;
     }
 
     @SuppressWarnings("unchecked")
-    private static XYSeries addSeries(XYChart chart, String name, List<Object> x, List<Double> y, Color color) {
+    private static XYSeries add(XYChart chart, String name, List<Object> x, List<Double> y, Color color) {
         XYSeries s = x.get(0) instanceof Date
                 ? chart.addSeries(name, (List<Date>) (List<?>) x, y)
                 : chart.addSeries(name, (List<Integer>) (List<?>) x, y);
         s.setMarker(SeriesMarkers.NONE);
         s.setLineColor(color);
         return s;
-    }
-
-    private static List<Double> toList(double[] a) {
-        List<Double> out = new ArrayList<>();
-        for (double v : a) {
-            out.add(v);
-        }
-        return out;
     }
 }

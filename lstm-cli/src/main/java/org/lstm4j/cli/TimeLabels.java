@@ -48,19 +48,35 @@ final class TimeLabels {
         return labels.get(i);
     }
 
-    /** The label {@code k} steps (1-based) after the last row, by the spacing of the last two rows. */
+    /**
+     * The label {@code k} steps (1-based) after the last row, by the spacing of the last two rows:
+     * in whole months when they fall on the same day of the month (monthly, quarterly, yearly
+     * series), else in days.
+     */
     String after(int k) {
         if (dates == null || dates.size() < 2) {
             return "+" + k;
         }
         LocalDate last = dates.get(dates.size() - 1);
-        LocalDate prev = dates.get(dates.size() - 2);
-        if (monthly) {
-            long step = ChronoUnit.MONTHS.between(prev, last);
-            return YearMonth.from(last.plusMonths(step * k)).toString();
+        long months = monthStep();
+        if (months > 0) {
+            LocalDate next = last.plusMonths(months * k);
+            return monthly ? YearMonth.from(next).toString() : next.toString();
         }
-        long step = ChronoUnit.DAYS.between(prev, last);
+        long step = ChronoUnit.DAYS.between(dates.get(dates.size() - 2), last);
         return last.plusDays(step * k).toString();
+    }
+
+    /** Months between the last two rows when they fall on the same day of the month, else 0. */
+    private long monthStep() {
+        LocalDate last = dates.get(dates.size() - 1);
+        LocalDate prev = dates.get(dates.size() - 2);
+        return prev.getDayOfMonth() == last.getDayOfMonth() ? Math.max(0, ChronoUnit.MONTHS.between(prev, last)) : 0;
+    }
+
+    /** How a chart writes these dates: years alone for a yearly series. */
+    String datePattern() {
+        return areDates() && monthStep() % 12 == 0 && monthStep() > 0 ? "yyyy" : "yyyy-MM";
     }
 
     /** Chart x values: dates where every label is one, else row numbers. */

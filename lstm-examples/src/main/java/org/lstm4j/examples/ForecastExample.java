@@ -5,22 +5,27 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.forecast.Accuracy;
 import org.lstm4j.forecast.Forecaster;
-import org.lstm4j.forecast.NaiveForecasts;
-import org.lstm4j.forecast.Scaling;
+import org.lstm4j.forecast.evaluation.ClassicalMethods;
+import org.lstm4j.forecast.evaluation.Evaluation;
+import org.lstm4j.forecast.evaluation.ForecastMethod;
+import org.lstm4j.forecast.evaluation.RollingOrigin;
+import org.lstm4j.forecast.lstm.LstmMethod;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.Predictor;
-import org.lstm4j.tensor.FloatTensor;
 import org.lstm4j.tensor.TimeSeriesCsv;
 
 /**
- * Forecasting a series in Java: the demo's Keras-trained CO2 model, its scaling read from the
- * model file, a 24-step forecast from the last window before a held-out tail, scored against the
- * naive baseline. Replace the two resources with your own .onnx and CSV.
+ * Forecasting a series in Java, measured as forecasters measure: the demo's Keras-trained CO2 model
+ * (its scaling, window and smoothing read from the model file), and the classical forecasters fitted
+ * on the same months, each forecasting 12 months from 4 origins over the last 36, scored by MASE.
+ * Replace the two resources with your own .onnx and CSV.
  *
  * <pre>./lstm example forecast [backend]</pre>
  */
@@ -29,29 +34,21 @@ public final class ForecastExample {
     public static void main(String[] args) {
         try {
             SequenceModel model = OnnxImporter.importModel(bytes("co2_lstm.onnx"), "co2_lstm.onnx");
-            Scaling scaling = Scaling.fromMetadata(model.metadata()).orElse(Scaling.identity());
-            int window = Integer.parseInt(model.metadata().getOrDefault("lstm4j.window", "24"));
-            TimeSeriesCsv csv;
-            try (InputStream in = ForecastExample.class.getResourceAsStream("/org/lstm4j/examples/demo/co2_monthly.csv")) {
-                csv = TimeSeriesCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8), "co2_monthly.csv");
-            }
+            TimeSeriesCsv csv = TimeSeriesCsv.read(new InputStreamReader(new java.io.ByteArrayInputStream(bytes("co2_monthly.csv")),
+                    StandardCharsets.UTF_8), "co2_monthly.csv");
             double[] series = csv.column(csv.valueColumns().get(0));
-            int horizon = 24;
-            double[] history = Arrays.copyOf(series, series.length - horizon);
-            float[] window0 = new float[window];
-            for (int i = 0; i < window; i++) {
-                window0[i] = (float) scaling.scale(history[history.length - window + i]);
-            }
+            int season = 12;
+            RollingOrigin design = RollingOrigin.overTail(series.length, 36, 12, 4);
+            double[] training = Arrays.copyOf(series, design.trainingLength());
             try (Predictor predictor = Backends.select(args.length > 0 ? args[0] : null).compile(model)) {
-                FloatTensor scaled = new Forecaster(predictor).forecast(FloatTensor.of(new int[] {1, window, 1}, window0), horizon);
-                double[] forecast = new double[horizon];
-                for (int i = 0; i < horizon; i++) {
-                    forecast[i] = scaling.unscale(scaled.get(i));
+                List<ForecastMethod> methods = new ArrayList<>(List.of(LstmMethod.fromModel(predictor, null, Forecaster.Mode.SLIDING_WINDOW)));
+                methods.addAll(ClassicalMethods.fitted(training, season));
+                System.out.printf("backend %s; 12-month forecasts from %d origins over the last 36 months%n", predictor.backendName(),
+                        design.origins().length);
+                for (ForecastMethod method : methods) {
+                    Evaluation e = design.evaluate(series, method, season);
+                    System.out.printf("  %-30s MASE %.3f  sMAPE %.3f%%%n", method.name(), e.mean(Accuracy::mase), e.mean(Accuracy::smape));
                 }
-                double[] actual = Arrays.copyOfRange(series, history.length, series.length);
-                System.out.printf("backend %s, %d-step forecast from %s%n", predictor.backendName(), horizon, csv.labels().get(history.length - 1));
-                System.out.printf("LSTM RMSE %.3f vs naive last value %.3f%n", Accuracy.of(actual, forecast).rmse(),
-                        Accuracy.of(actual, NaiveForecasts.lastValue(history, horizon)).rmse());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
