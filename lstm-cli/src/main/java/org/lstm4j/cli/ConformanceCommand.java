@@ -120,7 +120,7 @@ final class ConformanceCommand implements Callable<Integer> {
             Agreement.Report r;
             try {
                 SequenceModel m = OnnxImporter.importModel(f.modelBytes(), f.id());
-                SequenceBatch batch = PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs());
+                SequenceBatch batch = PortBinding.batchOf(m, f.floatInputs(), f.integerInputs());
                 r = Agreement.check(m, batch, chosen, tolerance.absolute() > f.tolerance().absolute() ? tolerance : f.tolerance());
             } catch (RuntimeException e) {
                 failures++;

@@ -9,6 +9,8 @@ import org.lstm4j.backend.BackendProvider;
 import org.lstm4j.backend.Backends;
 import org.lstm4j.backend.Capabilities;
 import org.lstm4j.backend.Capability;
+import org.lstm4j.backend.onnx.OnnxRuntimeBackendProvider;
+import org.lstm4j.backend.onnx.RawOnnxModel;
 import org.lstm4j.model.Layer;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lstm inspect M.onnx}: what the importer made of a model file, and who can run it. */
 @Command(name = "inspect", description = "Print the imported model (layers, sizes, parameters, graph inputs and outputs, "
-        + "which backends can run it) or the reason it cannot be imported.")
+        + "which backends can run it), or why it cannot be imported and whether it runs raw (as it is, in ONNX Runtime).")
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -37,8 +39,9 @@ final class InspectCommand implements Callable<Integer> {
         try {
             m = OnnxImporter.importModel(model);
         } catch (OnnxImportException e) {
-            out.println(model + " cannot be imported:");
+            out.println(model + " cannot be imported as an LSTM model:");
             out.println("  " + e.getMessage());
+            describeRaw(out);
             return 1;
         }
         out.println("Model '" + m.name() + "' from " + model);
@@ -77,6 +80,21 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("  %-9s %s%n", p.name(), verdict);
         }
         return 0;
+    }
+
+    /** Whether ONNX Runtime runs the file as it is, and how (raw mode), or why not. */
+    private void describeRaw(PrintWriter out) {
+        try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(model)) {
+            out.println("It can only run raw: as it is in ONNX Runtime (backend onnx), by its graph's names:");
+            out.println("  " + raw.signature());
+            StringBuilder cmd = new StringBuilder("  lstm predict --raw --model ").append(model);
+            for (String in : raw.inputNames()) {
+                cmd.append(" --input ").append(in).append('=').append(PredictCommand.fileName(in)).append(".npy");
+            }
+            out.println(cmd.append(" --output-dir out/"));
+        } catch (RuntimeException | LinkageError e) {
+            out.println("ONNX Runtime cannot run it as it is either: " + e.getMessage());
+        }
     }
 
     private static String describe(Port p) {

@@ -5,11 +5,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.lstm4j.backend.Backends;
+import org.lstm4j.backend.onnx.OnnxRuntimeBackendProvider;
+import org.lstm4j.backend.onnx.RawOnnxModel;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.OnnxImporter;
 import org.lstm4j.predict.PortBinding;
@@ -25,7 +28,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code lstm predict}: runs a model file on .npy inputs and writes every graph output as .npy. */
+/**
+ * {@code lstm predict}: runs a model file on .npy inputs and writes every graph output as .npy,
+ * through the importer and a backend, or with {@code --raw} as it is in ONNX Runtime.
+ */
 @Command(name = "predict", description = "Run a model on .npy inputs; writes DIR/<graph output name>.npy for every graph output.")
 final class PredictCommand implements Callable<Integer> {
 
@@ -46,36 +52,89 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend to run on (default: chosen by the rules of 'lstm backends').")
     String backend;
 
+    @Option(names = "--raw", description = "Run the file as it is in ONNX Runtime (backend onnx), by its graph's own names, without "
+            + "importing it: for models outside the LSTM family ('lstm inspect' says when a model can only run so). Float .npy "
+            + "files feed float inputs, integer and bool ones integer inputs; integer outputs are written as int32 .npy.")
+    boolean raw;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        SequenceModel m = OnnxImporter.importModel(model);
-        Map<String, FloatTensor> floats = new LinkedHashMap<>();
-        // Integer and bool files: token ids for a model that starts with an embedding, lengths, or a mask, by the input's port.
-        Map<String, IntTensor> integers = new LinkedHashMap<>();
-        for (String spec : inputs) {
-            int eq = spec.indexOf('=');
-            String name = eq < 0 ? m.inputPorts().get(0).name() : spec.substring(0, eq);
-            Path file = Path.of(eq < 0 ? spec : spec.substring(eq + 1));
-            NpyArray a = Npy.read(file);
-            if (a.dtype().isFloatingPoint()) {
-                floats.put(name, a.toFloatTensor());
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        Map<String, Path> bare = new LinkedHashMap<>();
+        for (String s : inputs) {
+            int eq = s.indexOf('=');
+            Path file = Path.of(eq < 0 ? s : s.substring(eq + 1));
+            if (eq < 0) {
+                bare.put(s, file);
             } else {
-                integers.put(name, a.toIntTensor());
+                arrays.put(s.substring(0, eq), Npy.read(file));
             }
         }
-        SequenceBatch batch = PortBinding.batchOf(m, floats, integers);
         Files.createDirectories(outputDir);
+        if (raw) {
+            return runRaw(out, arrays, bare);
+        }
+        SequenceModel m = OnnxImporter.importModel(model);
+        for (Path file : bare.values()) {
+            arrays.put(m.inputPorts().get(0).name(), Npy.read(file));
+        }
+        Map<String, FloatTensor> floats = new LinkedHashMap<>();
+        Map<String, IntTensor> ints = new LinkedHashMap<>();
+        split(arrays, floats, ints);
+        SequenceBatch batch = PortBinding.batchOf(m, floats, ints);
         try (Predictor p = Backends.select(backend).compile(m)) {
             Prediction prediction = p.predict(batch);
             for (Map.Entry<String, FloatTensor> e : PortBinding.toOutputs(m, prediction).entrySet()) {
-                Path target = outputDir.resolve(fileName(e.getKey()) + ".npy");
-                Npy.write(target, e.getValue());
-                out.println("wrote " + target + " " + java.util.Arrays.toString(e.getValue().shape()));
+                write(out, e.getKey(), e.getValue().shape(), target -> Npy.write(target, e.getValue()));
             }
             out.println("backend: " + p.backendName());
         }
         return 0;
+    }
+
+    private int runRaw(PrintWriter out, Map<String, NpyArray> arrays, Map<String, Path> bare) throws IOException {
+        if (backend != null && !backend.equals("onnx")) {
+            throw new IllegalArgumentException("--raw runs the graph as it is in ONNX Runtime (backend onnx); backend '" + backend
+                    + "' runs imported models only");
+        }
+        try (RawOnnxModel m = OnnxRuntimeBackendProvider.openRaw(model)) {
+            for (Path file : bare.values()) {
+                arrays.put(m.inputNames().iterator().next(), Npy.read(file));
+            }
+            Map<String, FloatTensor> floats = new LinkedHashMap<>();
+            Map<String, IntTensor> ints = new LinkedHashMap<>();
+            split(arrays, floats, ints);
+            RawOnnxModel.Outputs result = m.runAll(floats, ints);
+            for (Map.Entry<String, FloatTensor> e : result.floats().entrySet()) {
+                write(out, e.getKey(), e.getValue().shape(), target -> Npy.write(target, e.getValue()));
+            }
+            for (Map.Entry<String, IntTensor> e : result.ints().entrySet()) {
+                write(out, e.getKey(), e.getValue().shape(), target -> Npy.write(target, e.getValue()));
+            }
+        }
+        out.println("backend: onnx (raw: the graph as it is)");
+        return 0;
+    }
+
+    private static void split(Map<String, NpyArray> arrays, Map<String, FloatTensor> floats, Map<String, IntTensor> ints) {
+        arrays.forEach((name, a) -> {
+            if (a.dtype().isFloatingPoint()) {
+                floats.put(name, a.toFloatTensor());
+            } else {
+                ints.put(name, a.toIntTensor());
+            }
+        });
+    }
+
+    private interface Writer {
+        void write(Path target) throws IOException;
+    }
+
+    private void write(PrintWriter out, String graphName, int[] shape, Writer writer) throws IOException {
+        Path target = outputDir.resolve(fileName(graphName) + ".npy");
+        writer.write(target);
+        out.println("wrote " + target + " " + Arrays.toString(shape));
     }
 
     /** Graph names may hold characters a file name cannot ('/' and ':' from TensorFlow, say). */

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.testing.Fixture;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.Npy;
 
 /**
@@ -48,9 +49,9 @@ class PredictCommandCorpusTest {
             args.add("--input");
             args.add(e.getKey() + "=" + file);
         }
-        for (Map.Entry<String, int[]> e : f.lengthInputs().entrySet()) {
+        for (Map.Entry<String, IntTensor> e : f.integerInputs().entrySet()) {
             Path file = dir.resolve("in-" + PredictCommand.fileName(e.getKey()) + ".npy");
-            Npy.writeLengths(file, e.getValue());
+            Npy.write(file, e.getValue());
             args.add("--input");
             args.add(e.getKey() + "=" + file);
         }

@@ -106,7 +106,7 @@ public abstract class BackendConformanceKit extends MaskAndTokenRules {
     @MethodSource("importableFixtures")
     void importedFixturesMatchTheirIndependentSource(Fixture f) {
         SequenceModel m = org.lstm4j.onnx.OnnxImporter.importModel(f.modelBytes(), f.id());
-        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.toBatch(m, f.floatInputs(), f.lengthInputs()));
+        assertFixtureOutputs(f, m, org.lstm4j.predict.PortBinding.batchOf(m, f.floatInputs(), f.integerInputs()));
     }
 
     // ------------------------------------------------------------------ streaming

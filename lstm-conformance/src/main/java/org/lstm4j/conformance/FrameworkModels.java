@@ -60,8 +60,9 @@ public final class FrameworkModels {
         boolean batchFirst = a.get("batch_first").asBoolean();
         String head = a.path("head").isNull() ? "" : a.path("head").asText("");
         boolean lastStep = head.contains("last step");
-        boolean finalState = head.contains("h_n[-1]");  // the last layer's final state: its forward direction only
-        if (finalState && bidi) {
+        // The last layer's final state: h_n[-1] of one direction, or cat(h_n[-2], h_n[-1]) of both.
+        boolean finalState = head.contains("h_n[-1]");
+        if (finalState && bidi && !head.contains("cat(h_n[-2], h_n[-1])")) {
             throw new IllegalArgumentException(f.id() + ": h_n[-1] of a bidirectional LSTM is its backward direction alone");
         }
         boolean tokens = a.has("vocab");

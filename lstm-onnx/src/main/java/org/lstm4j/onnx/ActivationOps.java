@@ -11,10 +11,10 @@ import org.lstm4j.onnx.Values.Val;
 import org.lstm4j.onnx.Values.View;
 
 /**
- * Activations and heads: an elementwise activation (or {@code Softmax} over the features axis)
+ * Activations and heads: an elementwise activation (or {@code Softmax}, {@code LogSoftmax} over the features axis)
  * right after a dense layer is that layer's activation; anywhere else (straight on an LSTM output,
- * after an activated dense output) it is a standalone activation layer. Softmax's default axis is
- * 1 before opset 13 and -1 since. Package-private.
+ * after an activated dense output) it is a standalone activation layer. Softmax's and LogSoftmax's
+ * default axis is 1 before opset 13 and -1 since. Package-private.
  */
 final class ActivationOps {
     private ActivationOps() {
@@ -31,17 +31,20 @@ final class ActivationOps {
         r.add(family, n -> activation(n, x -> Activation.elu(x.attrFloat("alpha", 1f))), "Elu");
         r.add(family, n -> activation(n, x -> Activation.hardSigmoid(x.attrFloat("alpha", 0.2f), x.attrFloat("beta", 0.5f))), "HardSigmoid");
         r.add(family, n -> activation(n, x -> Activation.thresholdedRelu(x.attrFloat("alpha", 1f))), "ThresholdedRelu");
-        r.add(family, 1, 12, n -> softmax(n, 1), "Softmax");
-        r.add(family, 13, OpRegistry.LATEST, n -> softmax(n, -1), "Softmax");
+        r.add(family, 1, 12, n -> softmax(n, 1, Activation.softmax()), "Softmax");
+        r.add(family, 13, OpRegistry.LATEST, n -> softmax(n, -1, Activation.softmax()), "Softmax");
+        r.add(family, 1, 12, n -> softmax(n, 1, Activation.logSoftmax()), "LogSoftmax");
+        r.add(family, 13, OpRegistry.LATEST, n -> softmax(n, -1, Activation.logSoftmax()), "LogSoftmax");
     }
 
-    private static void softmax(Node n, long defaultAxis) {
+    /** Softmax or LogSoftmax, over the features axis only. */
+    private static void softmax(Node n, long defaultAxis, Activation a) {
         View w = activationInput(n);
         long ax = n.attrInt("axis", defaultAxis);
         if (Shapes.axis(ax, w.rank()) != w.rank() - 1) {
-            throw new Refusal("Softmax over axis " + ax + " of a rank-" + w.rank() + " tensor; only the features (last) axis is supported");
+            throw new Refusal(n.opType() + " over axis " + ax + " of a rank-" + w.rank() + " tensor; only the features (last) axis is supported");
         }
-        apply(n, w, Activation.softmax());
+        apply(n, w, a);
     }
 
     /** An activation whose parameters {@code of} reads from the node's attributes once its input is known to fit. */

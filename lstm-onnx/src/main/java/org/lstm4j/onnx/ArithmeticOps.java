@@ -10,7 +10,8 @@ import org.lstm4j.onnx.Values.View;
  * Elementwise {@code Add}, {@code Sub}, {@code Mul}, {@code Div}: folded on constants, symbolic
  * on shapes ({@link ShapeOps#shapeArith}), a direction merge on two halves of one LSTM output
  * ({@link DirectionMerges}), the halving that makes a sum an average, a dense layer's bias
- * ({@link DenseOps#bias}), and no-ops (adding 0, multiplying by 1). Package-private.
+ * ({@link DenseOps#bias}), preprocessing of a graph input by constants ({@link InputPreprocessing}),
+ * and no-ops (adding 0, multiplying by 1). Package-private.
  */
 final class ArithmeticOps {
     private ArithmeticOps() {
@@ -24,6 +25,10 @@ final class ArithmeticOps {
         String op = n.opType();
         Val a = n.required(0, "A");
         Val b = n.required(1, "B");
+        if (KerasTokenIds.involves(n.state, a, b)) {
+            n.out(0, KerasTokenIds.arithmetic(op, a, b));
+            return;
+        }
         if (a instanceof Const ca && b instanceof Const cb) {
             n.out(0, new Const(n.charged(Folding.binary(op, ca.t(), cb.t()))));
             return;
@@ -57,6 +62,11 @@ final class ArithmeticOps {
                 && (op.equals("Mul") && c.values[0] == 0.5 || op.equals("Div") && viewFirst && c.values[0] == 2.0)) {
             // Keras merge_mode='ave': the sum of the two directions halved.
             n.out(0, new View(w.src, w.axes, w.fixed, MergeMode.AVE, 1.0));
+            return;
+        }
+        View preprocessed = InputPreprocessing.apply(n, op, w, c, viewFirst);
+        if (preprocessed != null) {
+            n.out(0, preprocessed);
             return;
         }
         if (op.equals("Add")) {

@@ -101,6 +101,10 @@ final class ConstantOps {
     }
 
     static void foldBinary(Node n) {
+        if (n.opType().equals("Less") && KerasTokenIds.isNegativeTest(n)) {
+            n.out(0, KerasTokenIds.negative(n));
+            return;
+        }
         Tensor a = n.requiredConst(0, "A");
         Tensor b = n.requiredConst(1, "B");
         n.out(0, new Const(n.charged(Folding.binary(n.opType(), a, b))));

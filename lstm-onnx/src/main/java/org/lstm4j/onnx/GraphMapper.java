@@ -154,6 +154,10 @@ final class GraphMapper {
         }
         Source s = new Source(Kind.INPUT, null, in.getName(), dims, roles);
         state.inputSources.put(in.getName(), s);
+        int type = in.getType().getTensorType().getElemType();
+        if (type != Tensor.FLOAT && type != Tensor.DOUBLE && type != Tensor.FLOAT16 && type != Tensor.BFLOAT16) {
+            state.integerInputs.add(in.getName());
+        }
         return s;
     }
 }

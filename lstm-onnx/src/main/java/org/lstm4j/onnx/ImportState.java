@@ -1,8 +1,10 @@
 package org.lstm4j.onnx;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.lstm4j.onnx.Stages.InputStage;
 import org.lstm4j.onnx.Values.Source;
 import org.lstm4j.onnx.Values.Val;
@@ -25,6 +27,8 @@ final class ImportState {
     final Map<String, Val> values = new HashMap<>();
     final Map<String, Source> inputSources = new LinkedHashMap<>();
     final Map<String, InputStage> inputStages = new LinkedHashMap<>();
+    /** The graph inputs of an integer type (token ids, lengths, masks). */
+    final Set<String> integerInputs = new HashSet<>();
 
     ImportState(ModelProto model, String source, TensorReader reader, OnnxImportOptions options, int opset) {
         this.model = model;
@@ -33,6 +37,11 @@ final class ImportState {
         this.reader = reader;
         this.options = options;
         this.opset = opset;
+    }
+
+    /** Whether {@code v} is a view of an integer graph input (token ids, for instance). */
+    boolean isIntegerInput(Values.Val v) {
+        return v instanceof Values.View w && w.src.kind == Values.Kind.INPUT && integerInputs.contains(w.src.inputName);
     }
 
     /** An error about the file as a whole (no node to blame). */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
+import org.lstm4j.onnx.Stages.EmbeddingStage;
 import org.lstm4j.onnx.Stages.InputStage;
 import org.lstm4j.onnx.Stages.LstmStage;
 import org.lstm4j.onnx.Stages.StateFeed;
@@ -50,14 +51,21 @@ final class LstmInputs {
         if (x.rank() != 3) {
             throw new Refusal("its input X has rank " + x.rank() + ", expected 3");
         }
-        return x.src.kind == Kind.INPUT ? fromGraphInput(n, st, x, sortBy) : fromLayer(n, st, x, sortBy);
+        return x.src.kind == Kind.INPUT || x.src.kind == Kind.EMBEDDED ? fromGraphInput(n, st, x, sortBy) : fromLayer(n, st, x, sortBy);
     }
 
-    /** X is the graph input, which becomes the model's sequence input: its layout is decided here. */
+    /**
+     * X is the graph input, or the embedding of its token ids, which becomes the model's sequence
+     * input: its layout (which axis is time) is decided here.
+     */
     private static Read fromGraphInput(Node n, LstmStage st, View x, String sortBy) {
         int i = st.inputSize;
         boolean reversedInput = false;
         Source src = x.src;
+        if (src.kind == Kind.INPUT && n.state.integerInputs.contains(src.inputName)) {
+            throw new Refusal("its input X is integer graph input '" + src.inputName + "' (token ids?); an LSTM reads features, "
+                    + "and token ids need an embedding (a Gather into a table) first");
+        }
         if (src.dims.length != 3) {
             throw new Refusal("its input X is graph input '" + src.inputName + "' of rank " + src.dims.length + ", expected 3");
         }
@@ -76,22 +84,46 @@ final class LstmInputs {
         }
         int tAxis = x.axes.get(st.layout == 0 ? 0 : 1).get(0).axis;
         Port.Layout layout = tAxis == 0 ? Port.Layout.TIME_MAJOR : Port.Layout.BATCH_MAJOR;
+        Source input = n.state.inputSources.get(src.inputName);
         InputStage is = n.state.inputStages.get(src.inputName);
         if (is == null) {
-            is = new InputStage(src.inputName, src);
+            is = new InputStage(src.inputName, input);
             is.layout = layout;
             n.state.inputStages.put(src.inputName, is);
-            src.roles[tAxis] = Role.TIME;
-            src.roles[1 - tAxis] = Role.BATCH;
-            src.roles[2] = Role.FEAT;
+            input.roles[tAxis] = Role.TIME;
+            input.roles[1 - tAxis] = Role.BATCH;
+            if (input.roles.length > 2) {
+                input.roles[2] = Role.FEAT;
+            }
         } else if (is.layout != layout) {
             throw new Refusal("reads graph input '" + src.inputName + "' with its time axis at a different position than another LSTM");
+        }
+        if (src != input) {
+            src.roles[tAxis] = Role.TIME;
+            src.roles[1 - tAxis] = Role.BATCH;
         }
         if (src.dims[2].known() && src.dims[2].value != i) {
             throw new Refusal("W reads " + i + " features but graph input '" + src.inputName + "' has " + src.dims[2]);
         }
+        if (src.affine != null) {
+            if (src.affine.axis() >= 0 && src.affine.axis() != 2) {
+                throw new Refusal("reads graph input '" + src.inputName + "' preprocessed by constants along its axis " + src.affine.axis()
+                        + ", which this LSTM reads as " + (src.affine.axis() == tAxis ? "time" : "batch")
+                        + "; lstm4j folds only per-feature preprocessing into the LSTM");
+            }
+            st.weights.replaceAll(w -> InputPreprocessing.fold(w, src.affine));
+        }
         Role[] roles = {src.roles[x.axes.get(0).get(0).axis], src.roles[x.axes.get(1).get(0).axis], Role.FEAT};
-        st.prev = new Stream(is, roles, x.dims(), OutputMode.SEQUENCES, MergeMode.CONCAT, reversedInput, null);
+        Stream read = new Stream(is, roles, x.dims(), OutputMode.SEQUENCES, MergeMode.CONCAT, reversedInput, null);
+        if (src.stage instanceof EmbeddingStage e) {
+            // The chain runs ids -> embedding -> LSTM; the embedding reads the ids as the LSTM reads its rows.
+            if (e.prev != null && e.prev.stage() != is) {
+                throw new Refusal("reads an embedding that another layer already reads");
+            }
+            e.prev = read;
+            read = new Stream(e, roles, x.dims(), OutputMode.SEQUENCES, MergeMode.CONCAT, reversedInput, null);
+        }
+        st.prev = read;
         return new Read(x.dim(st.layout == 0 ? 0 : 1), x.dim(st.layout == 0 ? 1 : 0), reversedInput, sortBy);
     }
 
@@ -131,7 +163,7 @@ final class LstmInputs {
             if (sortBy != null) {
                 throw new Refusal("its input X is sorted by length but its sequence_lens are not sorted with it");
             }
-            if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.rank() == 1 && lv.src.dims.length == 1) {
+            if (lens instanceof View lv && lv.src.kind == Kind.INPUT && lv.src.affine == null && lv.rank() == 1 && lv.src.dims.length == 1) {
                 st.seqLensPort = lv.src.inputName;
             } else {
                 throw new Refusal("its sequence_lens is computed from " + Values.describe(lens) + "; lstm4j maps sequence lengths only when "
@@ -155,7 +187,7 @@ final class LstmInputs {
         if (v instanceof Fill || v instanceof Const) {
             throw new Refusal("its " + what + " is a constant non-zero state; lstm4j models start from zeros or from a state graph input");
         }
-        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT) {
+        if (!(v instanceof View w0) || w0.src.kind != Kind.INPUT || w0.src.affine != null) {
             throw new Refusal("its " + what + " is computed from " + Values.describe(v) + "; initial states must be graph inputs");
         }
         if (!Objects.equals(w0.sortedBy, sortBy)) {

@@ -12,12 +12,14 @@ import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
 import org.lstm4j.model.DenseLayer;
 import org.lstm4j.model.Direction;
+import org.lstm4j.model.EmbeddingLayer;
 import org.lstm4j.model.LstmLayer;
 import org.lstm4j.model.MergeMode;
 import org.lstm4j.model.OutputMode;
 import org.lstm4j.model.Port;
 import org.lstm4j.model.SequenceModel;
 import org.lstm4j.onnx.Stages.DenseStage;
+import org.lstm4j.onnx.Stages.EmbeddingStage;
 import org.lstm4j.onnx.Stages.InputStage;
 import org.lstm4j.onnx.Stages.LstmStage;
 import org.lstm4j.onnx.Stages.Stage;
@@ -34,6 +36,7 @@ import org.lstm4j.onnx.proto.OnnxProto.GraphProto;
 import org.lstm4j.onnx.proto.OnnxProto.StringStringEntryProto;
 import org.lstm4j.onnx.proto.OnnxProto.ValueInfoProto;
 import org.lstm4j.weights.DenseWeights;
+import org.lstm4j.weights.EmbeddingWeights;
 
 /**
  * Model assembly, once every node is mapped: the graph output that is the model's output (the
@@ -122,7 +125,8 @@ final class ModelAssembly {
                 lstms.add(l);
             }
         }
-        int inputSize = lstms.isEmpty() ? 0 : lstms.get(0).inputSize;
+        int inputSize = !chain.isEmpty() && chain.get(0) instanceof EmbeddingStage e ? e.vocabulary
+                : lstms.isEmpty() ? 0 : lstms.get(0).inputSize;
         String name = graph.getName().isEmpty() ? source : graph.getName();
         SequenceModel.Builder mb = SequenceModel.builder(inputSize).name(name);
         for (Stage c : chain) {
@@ -138,6 +142,8 @@ final class ModelAssembly {
                         .outputMode(r.mode()).reversedOutputOrder(reversedOut)
                         .activations(l.f, l.g, l.h).cellClip(l.clip).coupledInputForget(l.inputForget).weights(l.weights);
                 mb.add(build(() -> lb.build(), l.toString()));
+            } else if (c instanceof EmbeddingStage e) {
+                mb.add(build(() -> EmbeddingLayer.of(e.name, EmbeddingWeights.fromOnnx(e.vocabulary, e.dimension, e.table)), e.toString()));
             } else {
                 DenseStage dst = (DenseStage) c;
                 if (r.reversed()) {

@@ -71,6 +71,7 @@ final class OpRegistry {
         ActivationOps.register(r);
         LstmOp.register(r);
         KerasGoBackwards.register(r);
+        KerasTokenIds.register(r);
         PyTorchPackedSequences.register(r);
         RecurrenceLoops.register(r);
         return r;

@@ -39,7 +39,7 @@ final class PyTorchPackedSequences {
     static void topK(Node n) {
         Val v = n.required(0, "X");
         Val k = n.required(1, "K");
-        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.rank() != 1 || !w.fixed.isEmpty()
+        if (!(v instanceof View w) || w.src.kind != Kind.INPUT || w.src.affine != null || w.rank() != 1 || !w.fixed.isEmpty()
                 || w.axes.get(0).size() != 1 || !w.axes.get(0).get(0).isFull(w.src)) {
             throw new Refusal("TopK of " + Values.describe(v) + "; lstm4j maps TopK only as PyTorch's sort of a sequence-lengths graph input");
         }
@@ -68,6 +68,10 @@ final class PyTorchPackedSequences {
 
     /** Gather by a sort permutation or its inverse (from {@link SliceOps#gather}); null when {@code v} is not network data. */
     static Val gatherBatch(Val v, int ax, Val perm) {
+        if (v instanceof Fill f) {
+            // One value repeated is the same in any batch order: nn.LSTM sorts an explicit zero h0 with the batch (permute_hidden).
+            return f;
+        }
         if (v instanceof View w) {
             return permuteBatch(w, ax, perm);
         }

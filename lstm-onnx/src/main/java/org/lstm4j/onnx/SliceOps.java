@@ -19,7 +19,8 @@ import org.lstm4j.onnx.Values.View;
 
 /**
  * Slicing and gathering: {@code Slice} (starts and ends as attributes before opset 10, as inputs
- * since), {@code Gather} of fixed positions, {@code Split}. On a view they select along a source
+ * since), {@code Gather} of fixed positions (of token ids into a table: {@link TokenEmbeddings}),
+ * {@code Split}. On a view they select along a source
  * axis: the whole axis, the first or last time step, a range of a known-size axis, the axis
  * reversed. Package-private.
  */
@@ -265,6 +266,10 @@ final class SliceOps {
         Val idx = n.required(1, "indices");
         int rank = Shapes.rankOf(v);
         int ax = Shapes.axis(n.attrInt("axis", 0), rank);
+        if (TokenEmbeddings.isLookup(n.state, v, idx, ax)) {
+            n.out(0, TokenEmbeddings.lookup(n, ((Const) v).t(), idx));
+            return;
+        }
         if (idx instanceof SortPerm || idx instanceof InversePerm) {
             Val permuted = PyTorchPackedSequences.gatherBatch(v, ax, idx);
             if (permuted != null) {

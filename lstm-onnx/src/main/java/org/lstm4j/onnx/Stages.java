@@ -64,6 +64,25 @@ final class Stages {
         }
     }
 
+    /** A token embedding: the rows of {@code table} [vocabulary, dimension] that the ids of a graph input pick. */
+    static final class EmbeddingStage extends Stage {
+        final int vocabulary;
+        final int dimension;
+        final float[] table;
+
+        EmbeddingStage(String name, int vocabulary, int dimension, float[] table) {
+            super(name);
+            this.vocabulary = vocabulary;
+            this.dimension = dimension;
+            this.table = table;
+        }
+
+        @Override
+        public String toString() {
+            return "embedding (Gather node '" + name + "')";
+        }
+    }
+
     /** Where an LSTM's initial state comes from: rows of a graph input. */
     record StateFeed(String port, Port.Role role, Port.Layout layout, long rowLo, int rows) {
     }

@@ -42,6 +42,10 @@ final class Streams {
                 if (st == null) {
                     throw new Refusal(what + " is graph input '" + src.inputName + "', which no LSTM reads as its sequence");
                 }
+                if (src.affine != null) {
+                    throw new Refusal(what + " is graph input '" + src.inputName + "' preprocessed by constants; lstm4j folds such "
+                            + "preprocessing into the LSTM that reads it, and nothing else may read it");
+                }
                 Role[] roles = new Role[w.rank()];
                 Dim[] dims = w.dims();
                 for (int i = 0; i < w.rank(); i++) {
@@ -81,6 +85,8 @@ final class Streams {
                 // reads it: an LSTM reading it is go_backwards; any other reader is refused when the chain is built.
                 return new Stream(src.stage, roles, w.dims(), null, null, timeReversed, null);
             }
+            case EMBEDDED:
+                throw new Refusal(what + " is the " + src + ", which no LSTM reads; lstm4j models run an embedding into an LSTM");
             case LSTM_Y: case LSTM_YH: case LSTM_YC:
                 return lstm(w, what);
             default:

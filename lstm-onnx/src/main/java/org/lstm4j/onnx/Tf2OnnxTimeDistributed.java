@@ -61,7 +61,14 @@ final class Tf2OnnxTimeDistributed {
         DenseStage first = (DenseStage) ((View) ins.get(0)).src.stage;
         int n = first.steps;
         if (ins.size() != n) {
-            throw new Refusal("stacks " + ins.size() + " per-step dense outputs of a sequence of " + n + " steps");
+            List<Integer> steps = new ArrayList<>();
+            for (Val v : ins) {
+                steps.add(((DenseStage) ((View) v).src.stage).step);
+            }
+            throw new Refusal("stacks " + ins.size() + " per-step dense outputs (steps " + steps + ") of a sequence of " + n
+                    + " steps: a dense head on a slice of the time axis (Keras Lambda(x[:, -k:]) then TimeDistributed(Dense), "
+                    + "unrolled by tf2onnx), which lstm4j has no layer for; apply the Dense to every step and slice the "
+                    + "model's output instead, or run the file as it is (lstm predict --raw)");
         }
         for (int j = 0; j < n; j++) {
             View w = (View) ins.get(j);

@@ -226,11 +226,70 @@ final class Values {
     record Iota(Dim n) implements Val {
     }
 
+    /** Which token ids are negative ({@code ids < 0}), or not: a mask over an integer graph input (Keras's id wrap). */
+    record IdMask(View ids, boolean negative) implements Val {
+    }
+
+    /** {@code (ids + offset)}, times a mask of the same ids when {@code where} is not null. */
+    record IdTerm(View ids, long offset, IdMask where) implements Val {
+    }
+
+    /** {@code where(ids < 0, ids + modulus, ids)}: the ids as a lookup that wraps negative ids reads them. */
+    record WrappedIds(View ids, long modulus) implements Val {
+    }
+
+    /**
+     * {@code x * scale + shift} along source axis {@code axis} of a graph input, one value per index
+     * of that axis; with {@code axis} -1 (a constant the same everywhere) one value each.
+     */
+    record InputAffine(int axis, float[] scale, float[] shift) {
+        static InputAffine shiftBy(int axis, float[] t) {
+            float[] ones = new float[t.length];
+            Arrays.fill(ones, 1f);
+            return new InputAffine(axis, ones, t);
+        }
+
+        static InputAffine scaleBy(int axis, float[] s) {
+            return new InputAffine(axis, s, new float[s.length]);
+        }
+
+        /** {@code c - x}. */
+        static InputAffine negated(int axis, float[] c) {
+            float[] minusOnes = new float[c.length];
+            Arrays.fill(minusOnes, -1f);
+            return new InputAffine(axis, minusOnes, c);
+        }
+
+        /** {@code next} applied after this one, or null when the two vary along different axes. */
+        InputAffine then(InputAffine next) {
+            if (axis >= 0 && next.axis >= 0 && axis != next.axis) {
+                return null;
+            }
+            int n = Math.max(scale.length, next.scale.length);
+            float[] s = new float[n];
+            float[] t = new float[n];
+            for (int i = 0; i < n; i++) {
+                // (x * s1 + t1) * s2 + t2
+                s[i] = scaleAt(i) * next.scaleAt(i);
+                t[i] = shiftAt(i) * next.scaleAt(i) + next.shiftAt(i);
+            }
+            return new InputAffine(Math.max(axis, next.axis), s, t);
+        }
+
+        float scaleAt(int i) {
+            return scale.length == 1 ? scale[0] : scale[i];
+        }
+
+        float shiftAt(int i) {
+            return shift.length == 1 ? shift[0] : shift[i];
+        }
+    }
+
     /** The role of a source tensor's axis. */
     enum Role { BATCH, TIME, DIR, FEAT, UNKNOWN }
 
     /** Which data tensor a view looks at. */
-    enum Kind { INPUT, LSTM_Y, LSTM_YH, LSTM_YC, DENSE }
+    enum Kind { INPUT, EMBEDDED, LSTM_Y, LSTM_YH, LSTM_YC, DENSE }
 
     /** A data tensor of the network: a graph input, an LSTM output or a dense layer's output. */
     static final class Source {
@@ -239,6 +298,8 @@ final class Values {
         final String inputName;
         final Dim[] dims;
         final Role[] roles;
+        /** Preprocessing by constants that the LSTM reading this graph input folds into its weights, or null. */
+        InputAffine affine;
 
         Source(Kind kind, Stages.Stage stage, String inputName, Dim[] dims, Role[] roles) {
             this.kind = kind;
@@ -259,7 +320,8 @@ final class Values {
 
         @Override
         public String toString() {
-            return kind == Kind.INPUT ? "graph input '" + inputName + "'" : kind + " of " + stage;
+            return kind == Kind.INPUT ? "graph input '" + inputName + "'"
+                    : kind == Kind.EMBEDDED ? "embedding of graph input '" + inputName + "'" : kind + " of " + stage;
         }
     }
 

@@ -56,6 +56,33 @@ class ActivationOpsTest {
         assertEquals(Activation.softmax(), ((DenseLayer) m.layers().get(1)).activation());
     }
 
+    /** LogSoftmax of a [B, U] head (a PyTorch classifier's log_softmax): the dense layer's activation, at either default axis. */
+    @ParameterizedTest(name = "opset {0}")
+    @ValueSource(ints = {11, 13})
+    void logSoftmaxOfARank2HeadFoldsIntoTheDenseLayer(int opset) {
+        HandBuilt g = new HandBuilt("logsoftmax2_" + opset, opset, 43);
+        g.input("x", "T", "B", 3);
+        g.lstm("lstm", "x", 3, 4, "forward");
+        g.op("Reshape", "h", List.of("lstm_h", g.longs("shape", -1, 4)));
+        g.op("Gemm", "logits", List.of("h", g.random("kernel", 0.5f, 4, 3), g.random("bias", 0.5f, 3)));
+        g.op("LogSoftmax", "out", List.of("logits"));
+        g.output("out", "B", 3);
+        SequenceModel m = g.assertMatchesOnnxRuntime(Map.of("x", g.randomInput(4, 2, 3)));
+        assertEquals(Activation.logSoftmax(), ((DenseLayer) m.layers().get(1)).activation());
+    }
+
+    /** LogSoftmax over an axis other than the features is refused, naming the axis. */
+    @Test
+    void logSoftmaxOverTheTimeAxisIsRefused() {
+        HandBuilt g = new HandBuilt("logsoftmax_time", 17, 44);
+        g.input("x", "T", "B", 3);
+        String y = g.lstm("lstm", "x", 3, 4, "forward");
+        g.op("Squeeze", "ys", List.of(y, g.longs("ax", 1)));
+        g.op("LogSoftmax", "out", List.of("ys"), attr("axis", 0L));
+        g.output("out", "T", "B", 4);
+        g.refusal("out", "LogSoftmax over axis 0 of a rank-3 tensor");
+    }
+
     /** On [T, B, U], Softmax with the default axis is over the features at opset 13 and over the batch (axis 1) before. */
     @ParameterizedTest(name = "opset {0}")
     @ValueSource(ints = {11, 13})

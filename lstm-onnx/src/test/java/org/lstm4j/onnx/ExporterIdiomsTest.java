@@ -87,6 +87,34 @@ class ExporterIdiomsTest {
         assertEquals(Port.Role.SEQUENCE_LENGTHS, m.ports().get(1).role());
     }
 
+    /** nn.LSTM given explicit zero states over a packed batch sorts them too: a Gather of zeros by the permutation is zeros. */
+    @Test
+    void pytorchPackedSequencesWithExplicitZeroStates() {
+        HandBuilt g = new HandBuilt("packed_zero_h0", 17, 76);
+        g.input("x", "T", "B", 3);
+        g.intInput("lens", "B");
+        g.op("Cast", "lens64", List.of("lens"), attr("to", (long) HandBuilt.INT64));
+        g.op("Shape", "count", List.of("lens64"));
+        g.node("TopK", List.of("lens64", "count"), List.of("sorted", "perm"), attr("axis", 0L));
+        g.op("Gather", "xs", List.of("x", "perm"), attr("axis", 1L));
+        g.op("Concat", "state_shape", List.of(g.longs("dirs", 1), "count", g.longs("hidden", 4)), attr("axis", 0L));
+        g.op("ConstantOfShape", "zeros_h", List.of("state_shape"));
+        g.op("Gather", "h0", List.of("zeros_h", "perm"), attr("axis", 1L));
+        g.op("Cast", "sorted32", List.of("sorted"), attr("to", (long) HandBuilt.INT32));
+        g.lstm("lstm", "xs", 3, 4, "forward", List.of("sorted32", "h0", "h0"));
+        TensorProto zero = TensorProto.newBuilder().setDataType(HandBuilt.INT64).addDims(1).addInt64Data(0).build();
+        g.op("ConstantOfShape", "zeros", List.of("count"),
+                AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(zero).build());
+        g.op("Gather", "n", List.of("count", g.scalar("first", 0)), attr("axis", 0L));
+        g.op("Range", "iota", List.of(g.scalar("r0", 0), "n", g.scalar("r1", 1)));
+        g.op("ScatterElements", "inverse", List.of("zeros", "perm", "iota"), attr("axis", 0L));
+        g.op("Gather", "hn", List.of("lstm_h", "inverse"), attr("axis", 1L));
+        g.op("Squeeze", "out", List.of("hn", g.longs("ax", 0)));
+        g.output("out", "B", 4);
+        SequenceModel m = g.assertMatchesOnnxRuntime(Map.of("x", g.randomInput(5, 3, 3), "lens", new int[] {2, 5, 4}));
+        assertEquals(OutputMode.FINAL_STATE, ((LstmLayer) m.layers().get(0)).outputMode());
+    }
+
     /** A packed batch never restored to the input order is refused, naming what is still sorted. */
     @Test
     void pytorchPackedSequencesLeftSortedAreRefused() {
@@ -142,5 +170,33 @@ class ExporterIdiomsTest {
         g.output("out", "B", 2);
         OnnxImportException e = org.junit.jupiter.api.Assertions.assertThrows(OnnxImportException.class, g::importModel);
         assertTrue(e.getMessage().contains("applied to time step 1 of 3 only"), e.getMessage());
+    }
+
+    /**
+     * Keras's last-k-steps Lambda then TimeDistributed(Dense), as tf2onnx unrolls it over a known time
+     * axis: only steps 3 and 4 of 5 get a MatMul/Add, stacked by Concat. lstm4j has no "last k steps"
+     * output, so the Concat is refused, saying which steps it stacks and what to change.
+     */
+    @Test
+    void tf2onnxTimeDistributedOverTheLastStepsIsRefusedNamingTheSteps() {
+        HandBuilt g = new HandBuilt("last_k_time_distributed", 17, 76);
+        g.input("x", "B", 5, 2);
+        g.op("Transpose", "xt", List.of("x"), HandBuilt.ints("perm", 1, 0, 2));
+        String y = g.lstm("lstm", "xt", 2, 4, "forward");
+        g.op("Squeeze", "ys", List.of(y, g.longs("ax1", 1)));
+        g.op("Transpose", "yb", List.of("ys"), HandBuilt.ints("perm", 1, 0, 2));
+        String kernel = g.random("kernel", 0.5f, 4, 2);
+        String bias = g.random("bias", 0.5f, 2);
+        String axis = g.longs("ax_step", 1);
+        for (int t = 3; t < 5; t++) {
+            g.op("Gather", "step" + t, List.of("yb", g.scalar("t" + t, t)), attr("axis", 1L));
+            g.op("MatMul", "mm" + t, List.of("step" + t, kernel));
+            g.op("Add", "d" + t, List.of("mm" + t, bias));
+            g.op("Unsqueeze", "u" + t, List.of("d" + t, axis));
+        }
+        g.op("Concat", "out", List.of("u3", "u4"), attr("axis", 1L));
+        g.output("out", "B", 2, 2);
+        g.refusal("out", "stacks 2 per-step dense outputs (steps [3, 4]) of a sequence of 5 steps", "slice of the time axis",
+                "lstm predict --raw");
     }
 }

@@ -82,7 +82,7 @@ class FixtureCorpusImportTest {
             return;
         }
         SequenceModel m = OnnxImporter.importModel(f.modelBytes(), f.id());
-        Map<String, FloatTensor> got = Oracle.run(m, f.floatInputs(), f.lengthInputs());
+        Map<String, FloatTensor> got = Oracle.run(m, f.floatInputs(), f.integerInputs());
         StringBuilder sb = new StringBuilder(f.id()).append(':');
         for (Map.Entry<String, FloatTensor> e : f.expected().entrySet()) {
             double d = TensorAssertions.assertClose(e.getValue(), got.get(e.getKey()), f.tolerance(), f.id() + " output '" + e.getKey() + "'");

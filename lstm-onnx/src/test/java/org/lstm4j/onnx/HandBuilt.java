@@ -17,6 +17,7 @@ import org.lstm4j.onnx.proto.OnnxProto.ModelProto;
 import org.lstm4j.onnx.proto.OnnxProto.OperatorSetIdProto;
 import org.lstm4j.onnx.proto.OnnxProto.TensorProto;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.testing.RandomModels;
 import org.lstm4j.testing.TensorAssertions;
 import org.lstm4j.testing.Tolerance;
@@ -51,6 +52,11 @@ final class HandBuilt {
 
     String intInput(String n, Object... dims) {
         return g.input(n, INT32, dims);
+    }
+
+    /** An int64 graph input (token ids, as PyTorch feeds nn.Embedding). */
+    String longInput(String n, Object... dims) {
+        return g.input(n, INT64, dims);
     }
 
     String floats(String n, int[] dims, float... values) {
@@ -136,18 +142,18 @@ final class HandBuilt {
 
     /**
      * Imports the graph, runs it on the reference engine and in ONNX Runtime with the same inputs
-     * (floats as FloatTensors, int32 vectors as int[]), and asserts every graph output agrees within
+     * (floats as FloatTensors, int32 vectors as int[], int64 token ids as IntTensors), and asserts every graph output agrees within
      * the project's tolerance. Returns the imported model.
      */
     SequenceModel assertMatchesOnnxRuntime(Map<String, Object> inputs) {
         SequenceModel m = importModel();
         Map<String, FloatTensor> floats = new LinkedHashMap<>();
-        Map<String, int[]> ints = new LinkedHashMap<>();
+        Map<String, IntTensor> ints = new LinkedHashMap<>();
         inputs.forEach((k, v) -> {
             if (v instanceof FloatTensor t) {
                 floats.put(k, t);
             } else {
-                ints.put(k, (int[]) v);
+                ints.put(k, v instanceof IntTensor t ? t : IntTensor.of((int[]) v));
             }
         });
         Map<String, FloatTensor> got = Oracle.run(m, floats, ints);

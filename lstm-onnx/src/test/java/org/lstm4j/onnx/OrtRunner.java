@@ -7,13 +7,15 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * Runs an ONNX graph once in ONNX Runtime (Java, CPU) for the exporter's tests: float inputs as
- * {@link FloatTensor}s, int32 inputs as {@code int[]} vectors; every output back as a FloatTensor.
+ * {@link FloatTensor}s, int32 inputs as {@code int[]} vectors, int64 inputs (token ids) as {@link IntTensor}s; every output back as a FloatTensor.
  */
 final class OrtRunner {
     private OrtRunner() {
@@ -28,6 +30,12 @@ final class OrtRunner {
                 for (Map.Entry<String, Object> e : inputs.entrySet()) {
                     if (e.getValue() instanceof FloatTensor t) {
                         feeds.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(t.toArray()), longs(t.shape())));
+                    } else if (e.getValue() instanceof IntTensor t) {
+                        long[] ids = new long[t.size()];
+                        for (int i = 0; i < ids.length; i++) {
+                            ids[i] = t.get(i);
+                        }
+                        feeds.put(e.getKey(), OnnxTensor.createTensor(env, LongBuffer.wrap(ids), longs(t.shape())));
                     } else {
                         int[] v = (int[]) e.getValue();
                         feeds.put(e.getKey(), OnnxTensor.createTensor(env, IntBuffer.wrap(v), new long[] {v.length}));

@@ -2,10 +2,8 @@ package org.lstm4j.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,15 +17,14 @@ import org.lstm4j.tensor.Npy;
 import org.lstm4j.testing.TensorAssertions;
 import org.lstm4j.testing.Tolerance;
 
-/** A model written by other people's tools (see ../shared/fixtures/real-world/PROVENANCE.md). */
+/** A model written by other people's tools (see src/test/resources/real-world/PROVENANCE.md). */
 class RealWorldImportTest {
-    static final Path REAL_WORLD = Path.of("../../shared/fixtures/real-world");
+    static final Path REAL_WORLD = Path.of("src/test/resources/real-world");
 
     @Test
     void keras3Tf2onnxAircraftModelMatchesOnnxRuntimeOnTheReferenceEngine() throws IOException {
         Path dir = REAL_WORLD.resolve("keras3-tf2onnx-aircraft");
-        assumeTrue(Files.isDirectory(dir), "no real-world fixtures at " + dir.toAbsolutePath());
-        SequenceModel model = OnnxImporter.importModel(dir.resolve("model.onnx"));
+                SequenceModel model = OnnxImporter.importModel(dir.resolve("model.onnx"));
 
         // LSTM(64, return_sequences) -> LSTM(32) -> Dense(16, relu) -> Dense(1), as the Keras config says.
         assertEquals(4, model.layers().size(), model.toString());

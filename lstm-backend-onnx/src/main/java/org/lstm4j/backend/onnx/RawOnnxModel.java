@@ -1,7 +1,6 @@
 package org.lstm4j.backend.onnx;
 
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -9,11 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,23 +22,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.tensor.FloatTensor;
-import org.lstm4j.tensor.TensorBuilder;
+import org.lstm4j.tensor.IntTensor;
 
 /**
  * An ONNX file run as it is by ONNX Runtime, fed and read by its graph's own input and output
- * names: the way to run a model that the importer cannot map to a {@code SequenceModel} (an
- * exporter idiom it does not know, an operator outside LSTM/dense models). Float inputs are given
- * as {@link FloatTensor}s, integer inputs (int32 or int64, such as sequence lengths) as
- * {@code int[]}; float outputs come back as FloatTensors. Thread-safe, like the session under it;
- * close it to free the session.
+ * names: the way to run a model that the importer cannot map to a {@code SequenceModel} (a GRU, a
+ * convolution, an exporter idiom it does not know). Float inputs (float32, float64) are given as
+ * {@link FloatTensor}s, integer and bool inputs (token ids, lengths, masks) as {@link IntTensor}s of
+ * any shape; float outputs come back as FloatTensors and integer or bool outputs (an arg max) as
+ * IntTensors. Thread-safe, like the session under it; close it to free the session.
  */
 public final class RawOnnxModel implements AutoCloseable {
+
+    /** Every float and every integer output of one run, by graph name, in declaration order. */
+    public record Outputs(Map<String, FloatTensor> floats, Map<String, IntTensor> ints) {
+        public Outputs {
+            floats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(floats));
+            ints = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ints));
+        }
+    }
 
     private final OrtEnvironment env;
     private final OrtSession session;
     private final String source;
     private final Map<String, TensorInfo> inputs;
-    private final Map<String, TensorInfo> floatOutputs;
+    private final Map<String, TensorInfo> floatOutputs = new LinkedHashMap<>();
+    private final Map<String, TensorInfo> intOutputs = new LinkedHashMap<>();
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -53,13 +56,19 @@ public final class RawOnnxModel implements AutoCloseable {
         this.session = session;
         this.source = source;
         this.inputs = tensorInfos(session.getInputInfo(), "input");
-        Map<String, TensorInfo> outs = tensorInfos(session.getOutputInfo(), "output");
-        this.floatOutputs = new LinkedHashMap<>();
-        outs.forEach((name, info) -> {
-            if (info.type == OnnxJavaType.FLOAT) {
+        tensorInfos(session.getOutputInfo(), "output").forEach((name, info) -> {
+            if (RawTensors.FLOATS.contains(info.type)) {
                 floatOutputs.put(name, info);
+            } else if (RawTensors.INTEGERS.contains(info.type)) {
+                intOutputs.put(name, info);
             }
         });
+        for (Map.Entry<String, TensorInfo> e : inputs.entrySet()) {
+            if (!RawTensors.FLOATS.contains(e.getValue().type) && !RawTensors.INTEGERS.contains(e.getValue().type)) {
+                throw new IllegalArgumentException(source + ": graph input '" + e.getKey() + "' is " + RawTensors.describe(e.getValue())
+                        + "; raw mode feeds float, integer and bool inputs");
+            }
+        }
     }
 
     static RawOnnxModel open(OrtEnvironment env, Path file, PredictorOptions options) {
@@ -102,90 +111,87 @@ public final class RawOnnxModel implements AutoCloseable {
         return new LinkedHashSet<>(floatOutputs.keySet());
     }
 
-    /** Runs a graph whose inputs are all float. */
+    /** The graph's integer and bool output names ({@link #runAll} returns them as IntTensors), in declaration order. */
+    public Set<String> intOutputNames() {
+        return new LinkedHashSet<>(intOutputs.keySet());
+    }
+
+    /** The graph's inputs and outputs with their element types and shapes ({@code ?} for a symbolic size), for people. */
+    public String signature() {
+        Map<String, TensorInfo> outs = new LinkedHashMap<>(floatOutputs);
+        outs.putAll(intOutputs);
+        return "inputs " + describe(inputs) + "; outputs " + describe(outs);
+    }
+
+    /** Runs a graph whose inputs are all float; returns every float output. */
     public Map<String, FloatTensor> run(Map<String, FloatTensor> floatInputs) {
         return run(floatInputs, Map.of());
     }
 
     /**
-     * Runs the graph. Every graph input must be given, floats in {@code floatInputs}, integers in
-     * {@code intInputs} (converted to the graph's int32 or int64).
+     * Runs the graph. Every graph input must be given, floats in {@code floatInputs}, integers and
+     * bools in {@code intInputs} (converted to the graph's type, each value checked to fit it).
      *
      * @return every float output, by name, in declaration order
-     * @throws IllegalArgumentException naming an unknown or missing input, a wrong type, or a shape
-     *                                  that does not fit the graph's declared one
+     * @throws IllegalArgumentException naming an unknown or missing input, a wrong type, a value out of
+     *                                  range, or a shape that does not fit the graph's declared one
      */
-    public Map<String, FloatTensor> run(Map<String, FloatTensor> floatInputs, Map<String, int[]> intInputs) {
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> floatInputs, Map<String, IntTensor> intInputs) {
+        return guarded(floatInputs, intInputs, floatOutputs.keySet()).floats();
+    }
+
+    /** Like {@link #run(Map, Map)}, returning every float and every integer output. */
+    public Outputs runAll(Map<String, FloatTensor> floatInputs, Map<String, IntTensor> intInputs) {
+        Set<String> all = new LinkedHashSet<>(floatOutputs.keySet());
+        all.addAll(intOutputs.keySet());
+        return guarded(floatInputs, intInputs, all);
+    }
+
+    private Outputs guarded(Map<String, FloatTensor> floatInputs, Map<String, IntTensor> intInputs, Set<String> wanted) {
+        java.util.Objects.requireNonNull(floatInputs, "floatInputs");
+        java.util.Objects.requireNonNull(intInputs, "intInputs");
         lifecycle.readLock().lock();
         try {
             if (closed.get()) {
                 throw new IllegalStateException("raw ONNX model " + source + " is closed");
             }
-            return runOpen(floatInputs, intInputs);
+            return runOpen(floatInputs, intInputs, wanted);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private Map<String, FloatTensor> runOpen(Map<String, FloatTensor> floatInputs, Map<String, int[]> intInputs) {
+    private Outputs runOpen(Map<String, FloatTensor> floatInputs, Map<String, IntTensor> intInputs, Set<String> wanted) {
         for (String name : inputs.keySet()) {
             if (!floatInputs.containsKey(name) && !intInputs.containsKey(name)) {
-                throw new IllegalArgumentException(source + ": input '" + name + "' " + describe(inputs.get(name))
-                        + " is missing; the graph's inputs are " + describeAll());
+                throw new IllegalArgumentException(source + ": input '" + name + "' " + RawTensors.describe(inputs.get(name))
+                        + " is missing; the graph's inputs are " + describe(inputs));
             }
         }
         List<OnnxTensor> open = new ArrayList<>();
         try {
             Map<String, OnnxTensor> feeds = new HashMap<>();
             for (Map.Entry<String, FloatTensor> e : floatInputs.entrySet()) {
-                TensorInfo info = expect(e.getKey(), OnnxJavaType.FLOAT);
-                FloatTensor t = e.getValue();
-                checkShape(e.getKey(), info, t.shape());
-                FloatBuffer buffer = ByteBuffer.allocateDirect(4 * t.size()).order(ByteOrder.nativeOrder()).asFloatBuffer();
-                for (int k = 0, n = t.size(); k < n; k++) {
-                    buffer.put(k, t.get(k));
-                }
-                feeds.put(e.getKey(), track(open, OnnxTensor.createTensor(env, buffer, longs(t.shape()))));
+                TensorInfo info = expect(e.getKey(), true, e.getValue().shape());
+                feeds.put(e.getKey(), track(open, RawTensors.floats(env, info, e.getValue())));
             }
-            for (Map.Entry<String, int[]> e : intInputs.entrySet()) {
-                TensorInfo info = inputs.get(e.getKey());
-                if (info == null) {
-                    throw unknown(e.getKey());
-                }
-                int[] v = e.getValue();
-                checkShape(e.getKey(), info, new int[] {v.length});
-                if (info.type == OnnxJavaType.INT32) {
-                    IntBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder()).asIntBuffer();
-                    b.put(0, v);
-                    feeds.put(e.getKey(), track(open, OnnxTensor.createTensor(env, b, new long[] {v.length})));
-                } else if (info.type == OnnxJavaType.INT64) {
-                    LongBuffer b = ByteBuffer.allocateDirect(8 * v.length).order(ByteOrder.nativeOrder()).asLongBuffer();
-                    for (int k = 0; k < v.length; k++) {
-                        b.put(k, v[k]);
-                    }
-                    feeds.put(e.getKey(), track(open, OnnxTensor.createTensor(env, b, new long[] {v.length})));
-                } else {
-                    throw new IllegalArgumentException(source + ": input '" + e.getKey() + "' is " + describe(info)
-                            + "; integers were given");
-                }
+            for (Map.Entry<String, IntTensor> e : intInputs.entrySet()) {
+                TensorInfo info = expect(e.getKey(), false, e.getValue().shape());
+                feeds.put(e.getKey(), track(open, RawTensors.ints(env, info, e.getValue(), source + ": input '" + e.getKey() + "'")));
             }
-            Map<String, FloatTensor> out = new LinkedHashMap<>();
-            try (OrtSession.Result result = session.run(feeds, floatOutputs.keySet())) {
+            Map<String, FloatTensor> floats = new LinkedHashMap<>();
+            Map<String, IntTensor> ints = new LinkedHashMap<>();
+            try (OrtSession.Result result = session.run(feeds, wanted)) {
                 for (Map.Entry<String, OnnxValue> e : result) {
                     OnnxTensor t = (OnnxTensor) e.getValue();
-                    long[] shape = t.getInfo().getShape();
-                    int[] s = new int[shape.length];
-                    for (int i = 0; i < s.length; i++) {
-                        s[i] = Math.toIntExact(shape[i]);
+                    if (floatOutputs.containsKey(e.getKey())) {
+                        floats.put(e.getKey(), RawTensors.floatOutput(t));
+                    } else {
+                        ints.put(e.getKey(), RawTensors.intOutput(t, source + ": output '" + e.getKey() + "'"));
                     }
-                    TensorBuilder b = new TensorBuilder(s);
-                    // Output shapes of an arbitrary graph are known only after the run, so outputs cannot be pinned as the
-                    // predictor does: ONNX Runtime's getFloatBuffer copies them to the heap, and the tensor's array takes a second copy.
-                    t.getFloatBuffer().get(b.values());
-                    out.put(e.getKey(), b.build());
                 }
             }
-            return out;
+            return new Outputs(floats, ints);
         } catch (OrtException e) {
             throw new OnnxRuntimeException("ONNX Runtime failed running " + source + ": " + e.getMessage(), e);
         } finally {
@@ -198,54 +204,27 @@ public final class RawOnnxModel implements AutoCloseable {
         return t;
     }
 
-    private TensorInfo expect(String name, OnnxJavaType type) {
+    /** The declared input {@code name}, checked to take floats (or integers) of {@code shape}. */
+    private TensorInfo expect(String name, boolean floats, int[] shape) {
         TensorInfo info = inputs.get(name);
         if (info == null) {
-            throw unknown(name);
+            throw new IllegalArgumentException(source + " has no input named '" + name + "'; its inputs are " + describe(inputs));
         }
-        if (info.type != type) {
-            throw new IllegalArgumentException(source + ": input '" + name + "' is " + describe(info) + "; a " + type + " tensor was given");
+        if (floats != RawTensors.FLOATS.contains(info.type)) {
+            throw new IllegalArgumentException(source + ": input '" + name + "' is " + RawTensors.describe(info) + "; "
+                    + (floats ? "a FloatTensor was given (give an IntTensor)" : "an IntTensor was given (give a FloatTensor)"));
+        }
+        if (!RawTensors.fits(info, shape)) {
+            throw new IllegalArgumentException(source + ": input '" + name + "' is declared " + RawTensors.describe(info) + ", got shape "
+                    + Arrays.toString(shape));
         }
         return info;
     }
 
-    private IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException(source + " has no input named '" + name + "'; its inputs are " + describeAll());
-    }
-
-    private void checkShape(String name, TensorInfo info, int[] shape) {
-        long[] declared = info.getShape();
-        boolean fits = declared.length == shape.length;
-        for (int i = 0; fits && i < shape.length; i++) {
-            fits = declared[i] < 0 || declared[i] == shape[i];  // negative: a symbolic dimension, any size
-        }
-        if (!fits) {
-            throw new IllegalArgumentException(source + ": input '" + name + "' is declared " + describe(info) + ", got shape "
-                    + Arrays.toString(shape));
-        }
-    }
-
-    private static String describe(TensorInfo info) {
-        long[] s = info.getShape();
-        StringBuilder sb = new StringBuilder(info.type.toString().toLowerCase()).append(" [");
-        for (int i = 0; i < s.length; i++) {
-            sb.append(i > 0 ? ", " : "").append(s[i] < 0 ? "?" : Long.toString(s[i]));
-        }
-        return sb.append(']').toString();
-    }
-
-    private String describeAll() {
+    private static String describe(Map<String, TensorInfo> infos) {
         StringBuilder sb = new StringBuilder();
-        inputs.forEach((n, i) -> sb.append(sb.length() > 0 ? ", " : "").append('\'').append(n).append("' ").append(describe(i)));
+        infos.forEach((n, i) -> sb.append(sb.length() > 0 ? ", " : "").append('\'').append(n).append("' ").append(RawTensors.describe(i)));
         return sb.toString();
-    }
-
-    private static long[] longs(int[] shape) {
-        long[] out = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            out[i] = shape[i];
-        }
-        return out;
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.lstm4j.backend.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.lstm4j.backend.java.ReferenceBackendProvider;
 import org.lstm4j.testing.TensorAssertions;
 import org.lstm4j.testing.RandomModels;
+import org.lstm4j.testing.RawFixtures;
 import org.lstm4j.testing.Tolerance;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.Direction;
@@ -25,27 +25,15 @@ import org.lstm4j.onnx.OnnxExporter;
 import org.lstm4j.predict.PortBinding;
 import org.lstm4j.predict.Predictor;
 import org.lstm4j.tensor.FloatTensor;
+import org.lstm4j.tensor.IntTensor;
 import org.lstm4j.tensor.Npy;
 
 /** Raw mode: an .onnx file run as it is, by its graph's names. */
 class RawOnnxModelTest {
 
-    /**
-     * The real-world fixtures live in the workspace's shared/fixtures/real-world (beside the repository,
-     * see its PROVENANCE.md), or where the system property lstm4j.realWorldFixtures points.
-     */
+    /** The real-world fixtures, committed beside the importer's tests (see their PROVENANCE.md). */
     private static Path realWorld(String name) {
-        String configured = System.getProperty("lstm4j.realWorldFixtures");
-        if (configured != null) {
-            return Path.of(configured, name);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures/real-world").resolve(name);
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of("shared/fixtures/real-world", name);
+        return Path.of("../lstm-onnx/src/test/resources/real-world", name);
     }
 
     /**
@@ -55,7 +43,6 @@ class RawOnnxModelTest {
     @Test
     void kerasTf2onnxAircraftModelGivesItsExpectedOutput() throws Exception {
         Path dir = realWorld("keras3-tf2onnx-aircraft");
-        assumeTrue(Files.isRegularFile(dir.resolve("model.onnx")), "real-world fixture not found at " + dir);
         FloatTensor input = Npy.read(dir.resolve("input.npy")).toFloatTensor();
         FloatTensor expected = Npy.read(dir.resolve("expected.npy")).toFloatTensor();
         try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(dir.resolve("model.onnx"))) {
@@ -96,15 +83,16 @@ class RawOnnxModelTest {
         try (Predictor ref = new ReferenceBackendProvider().compile(m)) {
             expected = PortBinding.toOutputs(m, ref.predict(PortBinding.toBatch(m, Map.of("seq", x), Map.of("lens", lengths))));
         }
-        Map<String, int[]> ints = new LinkedHashMap<>();
-        ints.put("lens", lengths);
+        Map<String, IntTensor> ints = new LinkedHashMap<>();
+        ints.put("lens", IntTensor.of(lengths));
         RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(file);
         try {
             Map<String, FloatTensor> got = raw.run(Map.of("seq", x), ints);
             TensorAssertions.assertClose(expected.get("prob"), got.get("prob"), Tolerance.DEFAULT, "prob");
             IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
                     () -> raw.run(Map.of("seq", x, "lens", FloatTensor.zeros(3))));
-            assertTrue(wrongType.getMessage().contains("input 'lens' is int32 [?]; a FLOAT tensor was given"), wrongType.getMessage());
+            assertTrue(wrongType.getMessage().contains("input 'lens' is int32 [?]; a FloatTensor was given (give an IntTensor)"),
+                    wrongType.getMessage());
         } finally {
             raw.close();
         }
@@ -117,6 +105,33 @@ class RawOnnxModelTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> OnnxRuntimeBackendProvider.openRaw(Path.of("no/such/model.onnx")));
         assertTrue(e.getMessage().contains("no/such/model.onnx does not exist"), e.getMessage());
+    }
+
+    /**
+     * A graph outside the LSTM family (nn.Embedding -> nn.GRU -> Linear, with an arg max output), which the
+     * importer refuses: int64 token ids [B, T] in, float logits and int64 labels out; expected values are
+     * PyTorch's eager outputs (tools/fixtures/make_raw_fixtures.py).
+     */
+    @Test
+    void aGruTextClassifierRunsRawWithTokenIdsAndIntegerOutputs(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = RawFixtures.gruText(tmp);
+        IntTensor ids = Npy.read(dir.resolve("inputs/ids.npy")).toIntTensor();
+        try (RawOnnxModel raw = OnnxRuntimeBackendProvider.openRaw(dir.resolve("model.onnx"))) {
+            assertEquals("inputs 'ids' int64 [?, ?]; outputs 'logits' float [?, 3], 'label' int64 [?]", raw.signature());
+            RawOnnxModel.Outputs out = raw.runAll(Map.of(), Map.of("ids", ids));
+            TensorAssertions.assertClose(Npy.read(dir.resolve("expected/logits.npy")).toFloatTensor(), out.floats().get("logits"),
+                    Tolerance.DEFAULT, "logits vs PyTorch");
+            IntTensor label = Npy.read(dir.resolve("expected/label.npy")).toIntTensor();
+            assertEquals(java.util.Arrays.toString(label.shape()), java.util.Arrays.toString(out.ints().get("label").shape()));
+            for (int k = 0; k < label.size(); k++) {
+                assertEquals(label.get(k), out.ints().get("label").get(k), "label " + k);
+            }
+            assertEquals(List.of("logits"), List.copyOf(raw.run(Map.of(), Map.of("ids", ids)).keySet()));
+            IllegalArgumentException floatsForIds = assertThrows(IllegalArgumentException.class,
+                    () -> raw.run(Map.of("ids", FloatTensor.zeros(3, 5))));
+            assertTrue(floatsForIds.getMessage().contains("input 'ids' is int64 [?, ?]; a FloatTensor was given (give an IntTensor)"),
+                    floatsForIds.getMessage());
+        }
     }
 
     @Test
