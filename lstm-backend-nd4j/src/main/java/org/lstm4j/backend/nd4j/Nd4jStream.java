@@ -3,6 +3,7 @@ package org.lstm4j.backend.nd4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.LstmLayer;
@@ -182,6 +183,7 @@ final class Nd4jStream implements StreamingPredictor {
 
     @Override
     public synchronized FloatTensor step(FloatTensor step) {
+        Objects.requireNonNull(step, "step");
         ensureOpen();
         if (step.rank() != 2 || step.dim(0) != streams) {
             throw new IllegalArgumentException("a step must be [streams, features] = [" + streams + ", "
@@ -220,6 +222,7 @@ final class Nd4jStream implements StreamingPredictor {
 
     @Override
     public synchronized FloatTensor chunk(FloatTensor chunk) {
+        Objects.requireNonNull(chunk, "chunk");
         ensureOpen();
         if (chunk.rank() != 3 || chunk.dim(0) != streams) {
             throw new IllegalArgumentException("a chunk must be [streams, time, features] with " + streams
@@ -230,6 +233,7 @@ final class Nd4jStream implements StreamingPredictor {
 
     @Override
     public FloatTensor step(org.lstm4j.tensor.IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         if (tokens.rank() != 1 || tokens.dim(0) != streams) {
             throw new IllegalArgumentException("a step of token ids must be [streams] = [" + streams + "], got "
                     + Arrays.toString(tokens.shape()));
@@ -240,6 +244,7 @@ final class Nd4jStream implements StreamingPredictor {
 
     @Override
     public synchronized FloatTensor chunk(org.lstm4j.tensor.IntTensor tokens) {
+        Objects.requireNonNull(tokens, "tokens");
         ensureOpen();
         if (tokens.rank() != 2 || tokens.dim(0) != streams) {
             throw new IllegalArgumentException("a chunk of token ids must be [streams, time] with " + streams
@@ -279,6 +284,7 @@ final class Nd4jStream implements StreamingPredictor {
 
     @Override
     public synchronized void restore(ModelState snapshot) {
+        Objects.requireNonNull(snapshot, "state");
         ensureOpen();
         snapshot.requireFits(model, streams);
         write(snapshot);
