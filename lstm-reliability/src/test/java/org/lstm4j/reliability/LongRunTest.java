@@ -2,7 +2,6 @@ package org.lstm4j.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.lstm4j.backend.Backends;
@@ -29,10 +28,6 @@ class LongRunTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void tenThousandStreamingStepsDoNotGrowResidentMemory(String backend) {
-        // Known, reported: the nd4j backend's resident memory grows by about 0.8 KiB per streaming step and does not
-        // level off (+12.2 % over 10^5 steps after warm-up; +6.6 % over 3*10^4 with MALLOC_ARENA_MAX=2, so not malloc
-        // arenas). See reliability/results/2026-11-27.md.
-        Assumptions.assumeFalse(backend.equals("nd4j"), "nd4j streaming memory growth: reported to the lead");
         SequenceModel model = ReliabilityModels.stacked(11);
         LongRun.Phase phase = new LongRun(Backends.select(backend), null).streaming(model, WARM_UP_STEPS, 10_000);
         System.out.println(phase.row(backend));

@@ -33,6 +33,18 @@ final class DenseKernel implements AutoCloseable {
         return Nd4jActivations.applyInPlace(activation, x.mmul(kernel).addiRowVector(bias));
     }
 
+    INDArray kernel() {
+        return kernel;
+    }
+
+    INDArray bias() {
+        return bias;
+    }
+
+    Activation activation() {
+        return activation;
+    }
+
     @Override
     public void close() {
         Nd4jWeights.close(kernel, bias);

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.lstm4j.backend.UnsupportedModelException;
 import org.lstm4j.model.Activation;
 import org.lstm4j.model.ActivationLayer;
@@ -24,6 +26,7 @@ import org.lstm4j.predict.ModelState;
 import org.lstm4j.predict.Prediction;
 import org.lstm4j.predict.PredictorOptions;
 import org.lstm4j.predict.SequenceBatch;
+import org.lstm4j.predict.StreamingPredictor;
 import org.lstm4j.tensor.FloatTensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -37,8 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Runs a model on ND4J. Weights are translated once, here; each call allocates its arrays in a
- * per-thread workspace that is reset when the call ends, so long streaming runs do not grow
- * native memory, and results are copied out to {@link FloatTensor}s before it is.
+ * per-thread workspace that is reset when the call ends, and results are copied out to
+ * {@link FloatTensor}s before it is. Streams ({@link Nd4jStream}) own their arrays and op contexts,
+ * so that a streaming step allocates no ND4J object; closing the predictor closes them.
  *
  * <p>Thread-safe: a call only reads the weights, and every array it writes is its own (ND4J's
  * workspaces are per thread). The 8-thread test checks this against serial results.
@@ -61,6 +65,7 @@ final class Nd4jPredictor extends AbstractPredictor {
     private static final Object PASS_ON = new Object();
 
     private final List<Object> kernels = new ArrayList<>();  // per layer: DirectionKernel[], DenseKernel, EmbeddingKernel, Activation or PASS_ON
+    private final Set<Nd4jStream> streams = ConcurrentHashMap.newKeySet();
 
     Nd4jPredictor(SequenceModel model, PredictorOptions options) {
         super(Nd4jBackendProvider.NAME, model, options, Nd4jBackendProvider.CAPABILITIES);
@@ -105,6 +110,27 @@ final class Nd4jPredictor extends AbstractPredictor {
             }
         }
         return out;
+    }
+
+    @Override
+    public StreamingPredictor stream(int count) {
+        ensureOpen();
+        Nd4jStream s = new Nd4jStream(this, kernels, count);
+        streams.add(s);
+        if (isClosed()) {  // closed while the stream was made: release() may not have seen it
+            s.close();
+            ensureOpen();
+        }
+        return s;
+    }
+
+    /** A stream that closed itself. */
+    void forget(Nd4jStream s) {
+        streams.remove(s);
+    }
+
+    PredictorOptions options() {
+        return options;
     }
 
     @Override
@@ -269,6 +295,9 @@ final class Nd4jPredictor extends AbstractPredictor {
 
     @Override
     protected void release() {
+        for (Nd4jStream s : List.copyOf(streams)) {
+            s.close();
+        }
         for (Object k : kernels) {
             if (k instanceof DirectionKernel[] dirs) {
                 for (DirectionKernel d : dirs) {

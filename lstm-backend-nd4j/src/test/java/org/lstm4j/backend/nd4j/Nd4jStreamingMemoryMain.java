@@ -19,8 +19,9 @@ import org.lstm4j.testing.RandomModels;
  * Streams single steps through the nd4j backend and prints heap used after a full GC and the
  * process's resident memory (VmRSS) every {@code every} steps: the reproducer for per-step growth.
  * Not a unit test: {@code java -cp ... Nd4jStreamingMemoryMain [steps] [every] [auto|composed] [nogc]}.
- * With {@code nogc} no collection is forced before a sample, as in a real streaming loop; it also
- * prints the predictor workspace's counters (they stay constant: the growth is outside it).
+ * With {@code nogc} no collection is forced before a sample, as in a real streaming loop.
+ * Run it with {@code -Xms} = {@code -Xmx} and {@code -XX:+AlwaysPreTouch}, so that the heap is
+ * resident from the start and RSS growth is native.
  */
 public final class Nd4jStreamingMemoryMain {
 
@@ -54,12 +55,6 @@ public final class Nd4jStreamingMemoryMain {
                     }
                     System.out.printf(Locale.ROOT, "step %7d heap%s %7.2f MiB rss %7.1f MiB%n", i, collect ? "AfterGc" : "Used   ",
                             mem.getHeapMemoryUsage().getUsed() / 1048576.0, rssMiB());
-                    org.nd4j.linalg.api.memory.MemoryWorkspace ws = org.nd4j.linalg.factory.Nd4j.getWorkspaceManager()
-                            .getWorkspaceForCurrentThread("LSTM4J_ND4J_PREDICT");
-                    System.out.printf(Locale.ROOT, "  workspace size %d lastCycle %d maxCycle %d spilled %d pinned %d%n",
-                            ws.getCurrentSize(), ws.getLastCycleAllocations(), ws.getMaxCycleAllocations(),
-                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getSpilledSize(),
-                            ((org.nd4j.linalg.api.memory.abstracts.Nd4jWorkspace) ws).getPinnedSize());
                 }
             }
         }
