@@ -37,7 +37,8 @@ OUT="reliability/results/$(date -u +%F).md"
   echo
 } >> "$OUT"
 set +e
-java -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch @"$ARGS" org.lstm4j.reliability.LongRun \
+# --add-modules: java-fast soaks on its Vector API kernels, as users run it.
+java --add-modules jdk.incubator.vector -Xms$HEAP -Xmx$HEAP -XX:+AlwaysPreTouch @"$ARGS" org.lstm4j.reliability.LongRun \
     --steps "$STEPS" --cycles "$CYCLES" "$@" | tee -a "$OUT"
 status=${PIPESTATUS[0]}
 echo "Results appended to $OUT"
